@@ -1,0 +1,57 @@
+# Everything the project needs is installed by these targets: Debian's chromium (for the
+# browser tests), the Python virtual environment in .venv and the npm build tools.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install test unit e2e lint build demo bench sandbox serve clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's chromium, never `playwright install` (which downloads a browser).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fonts-dejavu-core
+
+build: install
+	$(PY) build.py
+
+lint: install
+	$(VENV)/bin/ruff check edge sandbox tests build.py
+	$(VENV)/bin/ruff format --check edge sandbox tests build.py
+	$(VENV)/bin/mypy
+
+unit: install
+	$(PY) -m pytest tests/unit tests/sandbox tests/integration
+
+e2e: install build $(CHROMIUM)
+	$(PY) -m pytest tests/e2e
+
+test: install $(CHROMIUM) lint
+	[ ! -f build.py ] || $(PY) build.py
+	$(PY) -m pytest
+
+sandbox: install
+	$(VENV)/bin/invoice-portal sandbox --seed demo
+
+demo: install build
+	$(PY) -m tools.demo
+
+bench: install build $(CHROMIUM)
+	$(PY) -m bench
+
+clean:
+	rm -rf dist .pytest_cache .ruff_cache .mypy_cache

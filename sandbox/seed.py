@@ -1,0 +1,178 @@
+"""Seed data: personas with payment methods, subscriptions and invoices in every status.
+
+A seed is JSON (docs/sandbox.md describes the format; `demo.json` beside this file is the
+demo). Ids come from a seeded generator, so every start gives the same ids. Times count back
+from the start of the current UTC day, so "past due" and "not yet due" hold on any date.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sandbox import billing, catalog, customers, invoice_items, subscriptions
+from sandbox.state import Sandbox
+
+DAY = 86400
+SEEDS = {"demo": Path(__file__).with_name("demo.json"), "empty": None}
+STATUSES = ("draft", "open", "paid", "void", "uncollectible")
+SHOWN_PER_STATUS = 50
+
+
+class SeedError(ValueError):
+    pass
+
+
+def read(name: str) -> dict[str, Any]:
+    if name in SEEDS:
+        path = SEEDS[name]
+        return json.loads(path.read_text(encoding="utf-8")) if path else {"customers": []}
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SeedError(
+            f"seed {name!r}: not a known seed name or a readable JSON file ({exc})"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("customers"), list):
+        raise SeedError(f"seed {name!r}: expected an object with a 'customers' list")
+    return data
+
+
+def load(sb: Sandbox, name: str) -> dict[str, Any]:
+    data = read(name)
+    today = sb.store.now() // DAY * DAY
+    seeded: dict[str, Any] = {"customers": {}, "subscriptions": {}, "invoices": {}, "now": today}
+    prices: dict[tuple[str, int, str, str, str | None], str] = {}
+    for index, spec in enumerate(data["customers"]):
+        try:
+            _customer(sb, spec, today, prices, seeded)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SeedError(f"seed {name!r}: customer #{index}: {exc!r}") from exc
+    for email, by_status in seeded["invoices"].items():
+        seeded["invoices"][email] = {s: ids[:SHOWN_PER_STATUS] for s, ids in by_status.items()}
+    return seeded
+
+
+def _customer(sb: Sandbox, spec: dict[str, Any], today: int, prices: dict, seeded: dict) -> None:
+    first = today - 400 * DAY
+    fields = {k: spec[k] for k in ("email", "name", "description", "phone") if spec.get(k)}
+    customer = customers.create_customer(sb, fields)
+    customer["created"] = first
+    customer["currency"] = spec.get("currency")
+    email = spec.get("email") or customer["id"]
+    seeded["customers"].setdefault(email, []).append(customer["id"])
+    if spec.get("payment_method"):
+        pm = customers.attach(sb, spec["payment_method"], customer["id"])
+        pm["created"] = first
+        customer["invoice_settings"]["default_payment_method"] = pm["id"]
+    invoices = seeded["invoices"].setdefault(email, {})
+    for sub_spec in spec.get("subscriptions", ()):
+        sub = _subscription(sb, customer, sub_spec, today, prices)
+        seeded["subscriptions"].setdefault(email, []).append(sub["id"])
+        for inv in sb.store.ordered("invoice"):
+            if (inv["parent"] or {}).get("subscription_details", {}).get("subscription") == sub[
+                "id"
+            ]:
+                invoices.setdefault(inv["status"], []).append(inv["id"])
+    for inv_spec in spec.get("invoices", ()):
+        inv = _invoice(sb, customer, inv_spec, today)
+        invoices.setdefault(inv["status"], []).append(inv["id"])
+    bulk = spec.get("bulk_invoices")
+    if bulk:
+        for inv in _bulk(sb, customer, bulk, today):
+            invoices.setdefault(inv["status"], []).append(inv["id"])
+    for ids in invoices.values():
+        ids.sort(key=lambda id: sb.store.sort_key(sb.store.objects["invoice"][id]), reverse=True)
+
+
+def _subscription(sb: Sandbox, customer: dict, spec: dict, today: int, prices: dict) -> dict:
+    currency = spec.get("currency") or customer["currency"] or "usd"
+    interval = spec.get("interval", "month")
+    key = (spec["product"], int(spec["amount"]), currency, interval, spec.get("nickname"))
+    periods = int(spec.get("periods", 1))
+    start = today + 3600
+    for _ in range(periods - 1):
+        start = subscriptions.advance(start, interval, -1)
+    if key not in prices:
+        price = catalog.create_price(
+            sb,
+            {"product_data": {"name": spec["product"]}, "unit_amount": key[1], "currency": currency,
+             "recurring": {"interval": interval}, "nickname": spec.get("nickname")},
+            at=today - 500 * DAY,
+        )  # fmt: skip
+        prices[key] = price["id"]
+    params = {"customer": customer["id"], "items": [{"price": prices[key], "quantity": 1}],
+              "description": spec.get("description")}  # fmt: skip
+    sub = subscriptions.create_subscription(sb, params, at=start, pay=False)
+    first = sub["latest_invoice"]
+    _collect(sb, sb.store.objects["invoice"][first], start, spec.get("tax_percent"))
+    for _ in range(periods - 1):
+        start = subscriptions.advance(start, interval, 1)
+        inv = subscriptions.invoice_period(sb, sub, start, "subscription_cycle", pay=False)
+        _collect(sb, inv, start, spec.get("tax_percent"))
+    sub["status"] = spec.get("status", "active")
+    return sub
+
+
+def _collect(sb: Sandbox, inv: dict, at: int, tax_percent: float | None) -> None:
+    if tax_percent:
+        for line in sb.store.lines[inv["id"]]:
+            line["taxes"] = [{
+                "amount": round(line["amount"] * tax_percent / 100), "tax_behavior": "exclusive",
+                "tax_rate_details": {"tax_rate": f"txr_sandbox_{int(tax_percent * 100)}"},
+                "taxability_reason": "standard_rated", "taxable_amount": line["amount"],
+                "type": "tax_rate_details",
+            }]  # fmt: skip
+        billing.totals(sb, inv)
+    billing.pay(sb, inv, out_of_band=False, at=at + 600, payment_method="pm_card_visa")
+
+
+def _invoice(sb: Sandbox, customer: dict, spec: dict, today: int) -> dict:
+    created = today - int(spec.get("created_days_ago", 0)) * DAY + 9 * 3600
+    status = spec.get("status", "open")
+    if status not in STATUSES:
+        raise ValueError(f"invoice status {status!r} is not one of {', '.join(STATUSES)}")
+    due = spec.get("due_in_days")
+    inv = billing.new_invoice(
+        sb, customer, spec.get("currency") or customer["currency"] or "usd",
+        collection_method="send_invoice", days_until_due=30, at=created,
+    )  # fmt: skip
+    inv["description"] = spec.get("description")
+    if due is not None:
+        inv["due_date"] = today + int(due) * DAY + 17 * 3600
+    for line in spec.get("lines", ()):
+        item = {
+            "customer": customer["id"], "invoice": inv["id"], "amount": int(line["amount"]) *
+            int(line.get("quantity", 1)), "quantity": int(line.get("quantity", 1)),
+            "description": line.get("description"), "tax_percent": line.get("tax_percent"),
+            "discount_percent": line.get("discount_percent"),
+        }  # fmt: skip
+        invoice_items.create_item(sb, item, at=created)
+    if status == "draft":
+        return inv
+    billing.finalize(sb, inv, at=created + 60)
+    if status == "paid" and inv["status"] == "open":
+        billing.mark_paid(sb, inv, created + 2 * DAY, out_of_band=False)
+    elif status == "void":
+        billing.void(sb, inv, at=created + DAY)
+    elif status == "uncollectible":
+        billing.mark_uncollectible(sb, inv, at=created + 45 * DAY)
+    return inv
+
+
+def _bulk(sb: Sandbox, customer: dict, spec: dict, today: int) -> list[dict]:
+    made = []
+    every = int(spec.get("every_hours", 3)) * 3600
+    open_count = int(spec.get("open", 0))
+    for i in range(int(spec["count"])):
+        at = today - (i + 1) * every
+        inv = billing.new_invoice(sb, customer, customer["currency"] or "usd", at=at,
+                                  collection_method="send_invoice", days_until_due=30)  # fmt: skip
+        billing.add_line(sb, inv, f"{spec.get('description', 'Charges')} #{i + 1}",
+                         int(spec["amount"]) + (i % 7) * 100, period=(at - every, at))  # fmt: skip
+        billing.finalize(sb, inv, at=at)
+        if i >= open_count:
+            billing.mark_paid(sb, inv, at + 3600, out_of_band=False)
+        made.append(inv)
+    return made

@@ -1,0 +1,194 @@
+"""The sandbox's memory: every object by kind and id, Stripe's list order, cursors and expand."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sandbox import shapes
+from sandbox.errors import StripeError, invalid, missing
+
+PREFIXES = {
+    "customer": "cus",
+    "payment_method": "pm",
+    "product": "prod",
+    "price": "price",
+    "subscription": "sub",
+    "subscription_item": "si",
+    "invoice": "in",
+    "line_item": "il",
+    "invoiceitem": "ii",
+    "event": "evt",
+    "discount": "di",
+    "tax_rate": "txr",
+    "request": "req",
+}
+KINDS = {prefix: kind for kind, prefix in PREFIXES.items()}
+SHORT_IDS = {"customer", "product", "subscription_item", "request"}
+INVOICE_LINES_SHOWN = 10
+INCLUDED_SHOWN = 10  # an included list (customer.subscriptions) shows its first ten
+_ALPHABET = string.ascii_letters + string.digits
+
+
+class Store:
+    def __init__(self, rng_seed: int = 2, now: Callable[[], int] | None = None) -> None:
+        self.rng = random.Random(rng_seed)
+        self.now: Callable[[], int] = now or (lambda: int(time.time()))
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in PREFIXES}
+        self.lines: dict[str, list[dict[str, Any]]] = {}
+        self.deleted: set[str] = set()  # deleted customers, which Stripe still shows as such
+        self.cards: dict[str, str] = {}  # payment method id -> test card it was made from
+        self._seq: dict[str, int] = {}
+        self._ordered: dict[str, list[dict[str, Any]] | None] = {}
+
+    def new_id(self, kind: str) -> str:
+        size = 14 if kind in SHORT_IDS else 24
+        if kind not in SHORT_IDS:
+            return f"{PREFIXES[kind]}_1" + "".join(self.rng.choices(_ALPHABET, k=size - 1))
+        return f"{PREFIXES[kind]}_" + "".join(self.rng.choices(_ALPHABET, k=size))
+
+    def add(self, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+        self.objects[kind][obj["id"]] = obj
+        self._seq[obj["id"]] = len(self._seq)
+        self._ordered[kind] = None
+        return obj
+
+    def remove(self, kind: str, id: str) -> None:
+        del self.objects[kind][id]
+        self._ordered[kind] = None
+
+    def get(self, kind: str, id: Any, param: str | None = None) -> dict[str, Any]:
+        obj = self.objects[kind].get(id) if isinstance(id, str) else None
+        if obj is None:
+            raise missing(kind, str(id), param)
+        return obj
+
+    def lookup(self, id: str) -> dict[str, Any] | None:
+        kind = KINDS.get(id.split("_", 1)[0])
+        return self.objects[kind].get(id) if kind else None
+
+    def ordered(self, kind: str) -> list[dict[str, Any]]:
+        """Every object of a kind, newest first, as Stripe lists them."""
+        cached = self._ordered.get(kind)
+        if cached is None:
+            cached = sorted(self.objects[kind].values(), key=self.sort_key, reverse=True)
+            self._ordered[kind] = cached
+        return cached
+
+    def sort_key(self, obj: dict[str, Any]) -> tuple[int, int]:
+        # Invoice items carry their creation time as `date`.
+        return obj.get("created", obj.get("date", 0)), self._seq[obj["id"]]
+
+    def page(
+        self, kind: str, items: Iterable[dict[str, Any]], params: dict[str, Any], url: str
+    ) -> dict[str, Any]:
+        limit = self.limit(params)
+        bound = params.get("created")
+        rows = [o for o in items if within(self.sort_key(o)[0], bound)] if bound else list(items)
+        after, before = params.get("starting_after"), params.get("ending_before")
+        if after and before:
+            raise invalid(
+                "You may only specify one of these parameters: starting_after, ending_before."
+            )
+        if after:
+            key = self.sort_key(self.get(kind, after, "starting_after"))
+            rows = [o for o in rows if self.sort_key(o) < key]
+            return shapes.list_object(rows[:limit], len(rows) > limit, url)
+        if before:
+            key = self.sort_key(self.get(kind, before, "ending_before"))
+            rows = [o for o in rows if self.sort_key(o) > key]
+            return shapes.list_object(rows[-limit:], len(rows) > limit, url)
+        return shapes.list_object(rows[:limit], len(rows) > limit, url)
+
+    @staticmethod
+    def limit(params: dict[str, Any]) -> int:
+        limit = params.get("limit")
+        if limit is None:
+            return 10
+        if not 1 <= limit <= 100:
+            raise StripeError(
+                400,
+                "This value must be greater than or equal to 1 and less than or equal to 100.",
+                param="limit",
+                code="parameter_invalid_integer",
+            )
+        return int(limit)
+
+    def render(self, obj: dict[str, Any], expand: Iterable[str] = ()) -> dict[str, Any]:
+        """A copy of an object as the API shows it, with the requested fields expanded."""
+        out: dict[str, Any] = shapes.clone(obj)
+        self._fill(out)
+        for path in expand or ():
+            parts = path.split(".")
+            if len(parts) > 4:
+                raise invalid(
+                    f"You cannot expand more than 4 levels of a property. Property: {path}",
+                    "expand",
+                )
+            self._expand(out, parts, path)
+        return out
+
+    def _fill(self, out: dict[str, Any]) -> None:
+        if out.get("object") == "invoice":
+            lines = self.lines.get(out["id"], [])
+            out["lines"]["data"] = shapes.clone(lines[:INVOICE_LINES_SHOWN])
+            out["lines"]["has_more"] = len(lines) > INVOICE_LINES_SHOWN
+        elif out.get("object") in ("list", "search_result"):
+            for item in out["data"]:
+                if isinstance(item, dict):
+                    self._fill(item)
+
+    def _expand(self, node: Any, parts: list[str], path: str) -> None:
+        if isinstance(node, list):
+            for item in node:
+                self._expand(item, parts, path)
+            return
+        if not isinstance(node, dict):
+            return
+        head, rest = parts[0], parts[1:]
+        if head not in node and not self._include(node, head):
+            raise invalid(f"This property cannot be expanded ({path}).", "expand")
+        value = node[head]
+        if isinstance(value, str) and (not rest or value.split("_", 1)[0] in KINDS):
+            target = self.lookup(value)
+            if target is None and not rest:
+                raise invalid(f"This property cannot be expanded ({path}).", "expand")
+            value = node[head] = self.render(target) if target else value
+        elif isinstance(value, list) and not rest:
+            node[head] = [self._expanded(v) for v in value]
+        if rest:
+            self._expand(value, rest, path)
+
+    def _include(self, node: dict[str, Any], field: str) -> bool:
+        """Fields Stripe leaves out unless expanded; today only a customer's `subscriptions`."""
+        if node.get("object") != "customer" or field != "subscriptions" or node.get("deleted"):
+            return False
+        rows = [
+            s
+            for s in self.ordered("subscription")
+            if s["customer"] == node["id"] and s["status"] != "canceled"
+        ]
+        url = f"/v1/customers/{node['id']}/subscriptions"
+        shown = rows[:INCLUDED_SHOWN]
+        node[field] = self.render(shapes.list_object(shown, len(rows) > len(shown), url))
+        return True
+
+    def _expanded(self, value: Any) -> Any:
+        target = self.lookup(value) if isinstance(value, str) else None
+        return self.render(target) if target else value
+
+
+def within(created: int, bound: Any) -> bool:
+    if bound is None:
+        return True
+    if isinstance(bound, int):
+        return created == bound
+    return (
+        created > bound.get("gt", -(2**63))
+        and created >= bound.get("gte", -(2**63))
+        and created < bound.get("lt", 2**63)
+        and created <= bound.get("lte", 2**63)
+    )

@@ -1,0 +1,144 @@
+"""A handle on a sandbox running in a subprocess, for tests of anything that talks to Stripe.
+
+with SandboxServer() as sandbox:
+    client = sandbox.client()               # the official SDK, pointed at the sandbox
+    jane = sandbox.seed()["customers"]["jane@example.com"][0]
+    sandbox.fault(status=500, count=1)      # the next Stripe call fails
+    assert sandbox.calls()["by_endpoint"]["GET /v1/invoices"] == 1
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import stripe
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SandboxServer:
+    def __init__(
+        self,
+        seed: str | None = "demo",
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        host: str = "127.0.0.1",
+        startup_timeout: float = 15.0,
+    ) -> None:
+        self.seed_name = seed or "empty"
+        self.webhook = (webhook_url, webhook_secret)
+        self.host = host
+        self.startup_timeout = startup_timeout
+        self.url = ""
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> SandboxServer:
+        command = [sys.executable, "-m", "sandbox", "--host", self.host, "--port", "0",
+                   "--seed", self.seed_name]  # fmt: skip
+        if self.webhook[0] and self.webhook[1]:
+            command += ["--webhook-url", self.webhook[0], "--webhook-secret", self.webhook[1]]
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        first = _readline(self.process, self.startup_timeout)
+        if "listening on " not in first:
+            self.stop()
+            raise RuntimeError(f"sandbox did not start: {first or 'no output'}")
+        self.url = first.rsplit(" ", 1)[-1].strip()
+        # Drain its output so a chatty server can never block on a full pipe.
+        for stream in (self.process.stdout, self.process.stderr):
+            threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            try:
+                self._control("GET", "/_sandbox/calls")
+                return self
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def client(self, api_key: str = "sk_test_sandbox", **options: Any) -> stripe.StripeClient:
+        options.setdefault("max_network_retries", 0)
+        return stripe.StripeClient(api_key, base_addresses={"api": self.url}, **options)
+
+    def calls(self) -> dict[str, Any]:
+        return self._control("GET", "/_sandbox/calls")
+
+    def reset_calls(self) -> None:
+        self._control("DELETE", "/_sandbox/calls")
+
+    def fault(self, status: int = 500, count: int = 1, path: str | None = None) -> None:
+        self._control("POST", "/_sandbox/faults", {"status": status, "count": count, "path": path})
+
+    def hang(self, seconds: float, count: int = 1, path: str | None = None) -> None:
+        self._control("POST", "/_sandbox/faults", {"hang": seconds, "count": count, "path": path})
+
+    def latency(self, ms: int) -> None:
+        self._control("POST", "/_sandbox/faults", {"latency_ms": ms})
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "/_sandbox/faults")
+
+    def reset(self) -> None:
+        self._control("POST", "/_sandbox/reset")
+
+    def set_webhook(self, url: str | None, secret: str | None) -> None:
+        self._control("POST", "/_sandbox/webhooks", {"url": url, "secret": secret})
+
+    def seed(self) -> dict[str, Any]:
+        return self._control("GET", "/_sandbox/seed")
+
+    def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = (
+            json.dumps({k: v for k, v in body.items() if v is not None}).encode() if body else None
+        )
+        request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.loads(response.read())
+
+
+def _readline(process: subprocess.Popen[str], timeout: float) -> str:
+    """The server's first line, or its last complaint if it stopped instead."""
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout)
+    if line and line[0]:
+        return line[0]
+    try:
+        process.wait(1)
+    except subprocess.TimeoutExpired:
+        return ""
+    errors = process.stderr.read().strip().splitlines() if process.stderr else []
+    return errors[-1] if errors else ""

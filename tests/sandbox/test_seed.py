@@ -1,0 +1,69 @@
+"""Starting the sandbox: fast, deterministic, from the demo seed or a seed file."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sandbox.testing import SandboxServer
+
+
+def test_demo_seed_gives_the_same_ids_every_start(personas):
+    with SandboxServer() as again:
+        assert again.seed()["customers"] == personas["customers"]
+        assert again.seed()["invoices"] == personas["invoices"]
+
+
+def test_every_demo_subscription_has_a_readable_plan_name(client, personas):
+    subs = [client.v1.subscriptions.retrieve(s) for ids in personas["subscriptions"].values()
+            for s in ids]  # fmt: skip
+    assert len(subs) == 6
+    for sub in subs:
+        assert sub.description and sub.items.data[0].price.nickname, sub.id
+    yuki = personas["subscriptions"]["yuki@example.jp"][0]
+    price = client.v1.subscriptions.retrieve(yuki).items.data[0].price
+    assert price.nickname == "スタンダードプラン（月額）"
+
+
+def test_seed_file_loads_its_personas(tmp_path):
+    seed = {
+        "customers": [
+            {"email": "file@example.com", "name": "From File", "currency": "eur",
+             "payment_method": "pm_card_visa",
+             "subscriptions": [{"product": "File plan", "amount": 700, "periods": 2,
+                                "nickname": "File (monthly)", "description": "File plan"}],
+             "invoices": [
+                 {"status": "open", "created_days_ago": 3, "due_in_days": -1,
+                  "lines": [{"description": "Late", "amount": 1000, "tax_percent": 20}]}
+             ]}
+        ]
+    }  # fmt: skip
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    started = time.monotonic()
+    with SandboxServer(seed=str(path)) as server:
+        elapsed = time.monotonic() - started
+        personas = server.seed()
+        cus = personas["customers"]["file@example.com"][0]
+        client = server.client()
+        invoices = client.v1.invoices.list({"customer": cus}).data
+        assert sorted(i.status for i in invoices) == ["open", "paid", "paid"]
+        late = next(i for i in invoices if i.status == "open")
+        assert late.amount_due == 1200 and late.due_date < time.time()
+        sub = client.v1.subscriptions.retrieve(personas["subscriptions"]["file@example.com"][0])
+        assert sub.description == "File plan"
+        assert sub.items.data[0].price.nickname == "File (monthly)"
+    assert elapsed < 5
+
+
+def test_a_broken_seed_file_stops_the_start_with_a_message(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    server = SandboxServer(seed=str(path))
+    try:
+        server.start()
+    except RuntimeError as error:
+        assert "broken.json" in str(error)
+    else:
+        server.stop()
+        raise AssertionError("a broken seed must not start")

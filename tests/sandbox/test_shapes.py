@@ -1,0 +1,149 @@
+"""Every object the sandbox serves has exactly the keys of Stripe's own fixture of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.shapes import ERROR_KEYS, LIST_KEYS, SEARCH_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+# Stripe's full fixture file where the workspace has it, else the verbatim copy we ship.
+SOURCES = [ROOT.parent / "shared" / "stripe" / "fixtures3.json", ROOT / "sandbox" / "fixtures.json"]
+FIXTURES: dict[str, Any] = json.loads(
+    next(p for p in SOURCES if p.exists()).read_text(encoding="utf-8")
+)["resources"]
+FREE_FORM = {"metadata"}
+
+
+def same_keys(obj: Any, fixture: Any, where: str) -> None:
+    assert isinstance(obj, dict), where
+    assert sorted(obj) == sorted(fixture), f"{where}: {set(obj) ^ set(fixture)}"
+    for key, expected in fixture.items():
+        value = obj[key]
+        if key in FREE_FORM:
+            continue
+        if isinstance(expected, dict) and isinstance(value, dict):
+            same_keys(value, expected, f"{where}.{key}")
+        elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
+            for i, item in enumerate(value or []):
+                same_keys(item, expected[0], f"{where}.{key}[{i}]")
+
+
+def resource(obj: dict[str, Any], included: bool = False) -> None:
+    """Check an object against the fixture of its own `object` type, envelopes included.
+
+    `included`: the request expanded `subscriptions`, the one key Stripe adds to a customer
+    only when asked; anywhere else that key is an error.
+    """
+    kind = obj["object"]
+    if kind == "list":
+        assert sorted(obj) == sorted(LIST_KEYS)
+        for item in obj["data"]:
+            resource(item, included)
+        return
+    if kind == "search_result":
+        assert sorted(obj) == sorted(SEARCH_KEYS)
+        for item in obj["data"]:
+            resource(item, included)
+        return
+    name = f"deleted_{kind}" if obj.get("deleted") else kind
+    fixture = FIXTURES[name]
+    if kind == "event":  # the fixture's event carries a plan; ours carry their own objects
+        resource(obj["data"]["object"])
+        data = {"object": obj["data"]["object"]}
+        if obj["type"].endswith(".updated"):  # Stripe adds what changed to `*.updated` events
+            assert (
+                isinstance(obj["data"]["previous_attributes"], dict)
+                and obj["data"]["previous_attributes"]
+            )
+            data["previous_attributes"] = obj["data"]["previous_attributes"]
+        fixture = {**fixture, "data": data}
+    if kind == "customer" and included:
+        assert obj["subscriptions"]["url"] == f"/v1/customers/{obj['id']}/subscriptions"
+        resource(obj["subscriptions"])
+        fixture = {**fixture, "subscriptions": obj["subscriptions"]}
+    same_keys(obj, fixture, name)
+    if kind == "invoice":
+        resource(obj["lines"])
+
+
+@pytest.fixture
+def http(sandbox):
+    with httpx.Client(base_url=sandbox.url, auth=("sk_test_shapes", "")) as client:
+        yield client
+
+
+def get(http: httpx.Client, path: str, **params: Any) -> dict[str, Any]:
+    response = http.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_every_resource_has_the_fixture_keys(http, personas, client):
+    jane = personas["customers"]["jane@example.com"][0]
+    sub = personas["subscriptions"]["jane@example.com"][0]
+    seen: set[str] = set()
+    cus = client.v1.customers.create(
+        {"email": "shape@example.com", "payment_method": "pm_card_visa"}
+    )
+    client.v1.customers.update(cus.id, {"name": "Shape Person"})  # a `*.updated` event
+    inv = client.v1.invoices.create({"customer": cus.id})
+    item = client.v1.invoice_items.create({"customer": cus.id, "invoice": inv.id, "amount": 5})
+    client.v1.invoices.pay(inv.id, {"payment_method": "pm_card_visa"})
+    bodies = [
+        get(http, f"/v1/customers/{jane}"),
+        get(http, "/v1/customers", email="jane@example.com"),
+        get(http, "/v1/customers/search", query="email:'jane@example.com'"),
+        get(http, f"/v1/customers/{jane}/payment_methods"),
+        get(http, "/v1/payment_methods", customer=jane),
+        get(http, "/v1/products"),
+        get(http, "/v1/prices"),
+        get(http, f"/v1/subscriptions/{sub}"),
+        get(http, "/v1/subscriptions", customer=jane),
+        get(http, "/v1/invoices", customer=jane, limit=100),
+        get(http, f"/v1/invoices/{personas['invoices']['jane@example.com']['open'][0]}"),
+        get(http, f"/v1/invoices/{inv.id}/lines"),
+        get(http, "/v1/invoices/search", query=f"customer:'{jane}'"),
+        get(http, f"/v1/invoiceitems/{item.id}"),
+        get(http, "/v1/invoiceitems", customer=cus.id),
+        get(http, "/v1/events", limit=100),
+        http.delete(f"/v1/customers/{cus.id}").json(),
+    ]
+    expanded = [
+        get(http, f"/v1/customers/{jane}", **{"expand[]": "subscriptions"}),
+        get(http, "/v1/customers", email="jane@example.com", **{"expand[]": "data.subscriptions"}),
+        get(http, "/v1/customers/search", query="email:'jane@example.com'",
+            **{"expand[]": "data.subscriptions"}),
+    ]  # fmt: skip
+    assert all(body.get("subscriptions") or body["data"][0]["subscriptions"] for body in expanded)
+    for body in expanded:
+        resource(body, included=True)
+    for body in bodies:
+        resource(body)
+        seen.add(body["object"])
+        for child in body.get("data", []):
+            seen.add(child["object"])
+            for line in child.get("lines", {}).get("data", []):
+                seen.add(line["object"])
+            for si in child.get("items", {}).get("data", []):
+                seen.add(si["object"])
+    expected = {"customer", "payment_method", "product", "price", "subscription",
+                "subscription_item", "invoice", "line_item", "invoiceitem", "event", "list",
+                "search_result"}  # fmt: skip
+    assert expected <= seen
+
+
+def test_errors_have_stripes_error_keys(http):
+    for response in (
+        http.get("/v1/invoices/in_nope"),
+        http.get("/v1/invoices", params={"limit": "abc"}),
+        httpx.get(str(http.base_url).rstrip("/") + "/v1/invoices"),
+    ):
+        assert response.status_code in (400, 401, 404)
+        body = response.json()
+        assert list(body) == ["error"] and sorted(body["error"]) == sorted(ERROR_KEYS)
