@@ -1,0 +1,117 @@
+"""The application factory: `edge.app:create_app` for any ASGI server (`--factory`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from edge.errors import ApiError
+from edge.gateway import Gateway
+from edge.middleware import BodyLimit, RequestContext
+from edge.routes import routes
+from edge.settings import ConfigError, Settings
+
+BODY_LIMIT = 16 * 1024
+WEBHOOK_BODY_LIMIT = 1024 * 1024
+log = logging.getLogger("invoice_portal")
+
+
+def create_app(
+    settings: Settings | None = None, http_client: httpx.AsyncClient | None = None
+) -> Starlette:
+    """Build the proxy. The HTTP client under the Stripe SDK is the caller's choice."""
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except ConfigError as error:
+            print(f"invoice-portal: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        configure_logging()
+    owned = http_client is None
+    client = http_client or httpx.AsyncClient(timeout=settings.stripe_timeout)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        mode = "test" if settings.test_mode else "live"
+        log.info(json.dumps({"event": "start", "mode": mode, "stripe": settings.api_base}))
+        yield
+        if owned:
+            await client.aclose()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestContext),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                expose_headers=["X-Request-Id"],
+                max_age=600,
+            ),
+            Middleware(
+                BodyLimit, limit=BODY_LIMIT, paths={"/v1/stripe/webhook": WEBHOOK_BODY_LIMIT}
+            ),
+        ],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.gateway = Gateway(settings, client)
+    return app
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, also for the server's own plain-text messages."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        try:
+            fields = json.loads(message) if message.startswith("{") else None
+        except ValueError:
+            fields = None
+        line = {"time": round(record.created, 3), "level": record.levelname.lower()}
+        line |= fields if isinstance(fields, dict) else {"event": "server", "message": message}
+        if record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+def configure_logging() -> None:
+    """JSON lines on standard error, unless the host already set logging up."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return error.response(headers)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        return ApiError(404, "not_found", "no such endpoint").response()
+    if error.status_code == 405:
+        return ApiError(
+            405, "method_not_allowed", "this endpoint does not take that method"
+        ).response()
+    return ApiError(error.status_code, "invalid_request", str(error.detail)).response()

@@ -1,0 +1,327 @@
+"""The only module that talks to Stripe.
+
+Every call goes through `_call`: a timeout per attempt, retries with exponential backoff and
+jitter on 429, 5xx and network errors, all within one overall deadline. Answers are plain
+dicts, cached per customer for a few seconds and cleared by webhooks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import httpx
+import stripe
+
+from edge import merging
+from edge.cache import TTLCache
+from edge.errors import ApiError, invalid, not_found
+from edge.middleware import request_id_var
+from edge.settings import Settings
+from edge.transport import StripeTransport
+
+Obj = dict[str, Any]
+log = logging.getLogger("invoice_portal")
+
+INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
+RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
+BACKOFF_BASE = 0.1
+BACKOFF_CAP = 2.0
+MAX_ATTEMPTS = 5
+WEBHOOK_PREFIXES = ("invoice.", "customer.", "invoiceitem.")
+
+
+class Gateway:
+    def __init__(self, settings: Settings, http_client: httpx.AsyncClient) -> None:
+        self.settings = settings
+        self.stripe = stripe.StripeClient(
+            settings.stripe_secret_key,
+            stripe_version=stripe.api_version,
+            base_addresses={"api": settings.api_base},
+            http_client=StripeTransport(http_client),
+            max_network_retries=0,
+        )
+        self.cache = TTLCache(settings.cache_seconds)
+
+    async def customers_by_email(self, email: str) -> list[Obj]:
+        """Every Stripe customer with exactly this email, newest first, with subscriptions."""
+        key = ("email", email)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return list(cached)
+        params = _params(email=email, limit=100, expand=["data.subscriptions"])
+        found = await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
+        # Stripe's email filter is exact already; the check keeps it so whatever answers.
+        customers = [c for c in found["data"] if c.get("email") == email and not c.get("deleted")]
+        self.cache.put(key, customers, [f"email:{email}", *(c["id"] for c in customers)])
+        return customers
+
+    async def customer_by_id(self, customer_id: str) -> list[Obj]:
+        """The customer, with subscriptions; none when unknown or deleted."""
+        key = ("customer", customer_id)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return list(cached)
+        params = _params(expand=["subscriptions"])
+        try:
+            found = await self._call(
+                lambda: self.stripe.v1.customers.retrieve_async(customer_id, params=params)
+            )
+            customers = [] if found.get("deleted") else [found]
+        except ApiError as error:
+            if error.code != "not_found":
+                raise
+            customers = []
+        self.cache.put(key, customers, [customer_id])
+        return customers
+
+    async def invoices(
+        self,
+        customers: tuple[str, ...],
+        *,
+        limit: int,
+        cursor: str | None,
+        subscription: str | None,
+        status: str | None,
+    ) -> Obj:
+        """One page of invoices, drafts left out, several customers merged newest first."""
+        if not customers:
+            return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
+        key = ("invoices", customers, limit, cursor, subscription, status)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return dict(cached)
+        base: Obj = {"limit": limit}
+        if status:
+            base["status"] = status
+        if subscription or len(customers) == 1:
+            if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
+                raise invalid("starting_after", "starting_after is not a cursor of this list")
+            params = {**base, **({"starting_after": cursor} if cursor else {})}
+            if subscription:
+                params["subscription"] = subscription
+            else:
+                params["customer"] = customers[0]
+            listed = await self._list(params)
+            shown = [i for i in listed["data"] if _visible(i, customers)]
+            last = listed["data"][-1]["id"] if listed["data"] else None
+            page = _page(shown, listed["has_more"], last if listed["has_more"] else None)
+        else:
+            after = merging.decode_cursor(cursor, customers)
+            if after is None:
+                raise invalid("starting_after", "starting_after is not a cursor of this list")
+            page = await self._merged(customers, base, limit, after)
+        self.cache.put(key, page, customers)
+        return page
+
+    async def _merged(
+        self, customers: tuple[str, ...], base: Obj, limit: int, after: dict[str, str | None]
+    ) -> Obj:
+        # Each customer's list is read from where the previous page left it; the heads are
+        # merged by date, so nothing is repeated or skipped across pages.
+        lists: dict[str, Obj] = {}
+        for customer in customers:
+            if after.get(customer, "") is None:
+                continue
+            params = {**base, "customer": customer}
+            if after.get(customer):
+                params["starting_after"] = after[customer]
+            lists[customer] = await self._list(params)
+        merged, state = merging.merge(lists, customers, limit, after)
+        has_more = any(state.get(c, "") is not None for c in customers)
+        shown = [i for i in merged if _visible(i, customers)]
+        return _page(shown, has_more, merging.encode_cursor(state) if has_more else None)
+
+    async def _list(self, params: Obj) -> Obj:
+        listed = await self._call(lambda: self.stripe.v1.invoices.list_async(params=params))  # type: ignore[arg-type]
+        return listed
+
+    async def invoice(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
+        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+            raise not_found()
+        key = ("invoice", invoice_id)
+        invoice = self.cache.get(key)
+        if invoice is None:
+            invoice = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
+            self.cache.put(key, invoice, [_customer_id(invoice)])
+        if not _visible(invoice, customers):
+            raise not_found()
+        return dict(invoice)
+
+    async def pay(
+        self, invoice_id: str, customers: tuple[str, ...], idempotency_key: str | None
+    ) -> Obj:
+        """Pay with the customer's saved method; answer what the customer must do otherwise."""
+        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+            raise not_found()
+        expand = ["customer", "parent.subscription_details.subscription"]
+        invoice = await self._call(
+            lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params={"expand": expand})
+        )
+        if not _visible(invoice, customers):
+            raise not_found()
+        # A repeated click with the same key replays Stripe's first answer instead of failing.
+        if invoice["status"] != "open" and not (invoice["status"] == "paid" and idempotency_key):
+            raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
+        customer = invoice["customer"] if isinstance(invoice["customer"], dict) else {}
+        details = (invoice.get("parent") or {}).get("subscription_details") or {}
+        subscription = details.get("subscription")
+        # Stripe's own order: the invoice's method, the subscription's, the customer's.
+        own = _id(invoice.get("default_payment_method")) or _id(
+            subscription.get("default_payment_method") if isinstance(subscription, dict) else None
+        )
+        saved = _id((customer.get("invoice_settings") or {}).get("default_payment_method"))
+        if not (own or saved or customer.get("default_source")):
+            return _requires_action("no_payment_method", invoice)
+        pay_params = {"payment_method": saved} if saved and not own else {}
+        options = {"idempotency_key": idempotency_key or f"invoice-portal-{uuid.uuid4()}"}
+        try:
+            paid = await self._call(
+                lambda: self.stripe.v1.invoices.pay_async(
+                    invoice_id, params=_params(**pay_params), options=_params(**options)
+                ),
+                passthrough=True,
+            )
+        except stripe.StripeError as error:
+            code = error.code or ""
+            decline = getattr(error.error, "decline_code", None) if error.error else None
+            if code in ("invoice_payment_intent_requires_action", "authentication_required") or (
+                decline == "authentication_required"
+            ):
+                return await self._requires_authentication(invoice)
+            if isinstance(error, stripe.CardError):
+                message = error.user_message or "the card was declined"
+                raise ApiError(
+                    402, code or "card_declined", message, decline_code=decline
+                ) from None
+            if code == "missing":
+                return _requires_action("no_payment_method", invoice)
+            if code in ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_state"):
+                raise ApiError(409, "invoice_not_payable", "the invoice cannot be paid") from None
+            if isinstance(error, stripe.InvalidRequestError):
+                raise ApiError(409, "invoice_not_payable", "Stripe refused to pay it") from None
+            raise ApiError(502, "upstream_unavailable", "Stripe answered with an error") from None
+        finally:
+            self.cache.forget([_customer_id(invoice)])
+        if paid["status"] != "paid":
+            return await self._requires_authentication(invoice)
+        return {"status": "paid", "invoice": paid}
+
+    async def _requires_authentication(self, invoice: Obj) -> Obj:
+        # Hosted invoice links expire: the customer gets the one Stripe gives right now.
+        try:
+            invoice = await self._call(
+                lambda: self.stripe.v1.invoices.retrieve_async(invoice["id"])
+            )
+        except ApiError:
+            pass
+        return _requires_action("authentication_required", invoice)
+
+    def webhook_event(self, payload: bytes, signature: str) -> Obj:
+        """Check the signature, then forget whatever the event makes stale."""
+        assert self.settings.webhook_secret is not None
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"), signature, self.settings.webhook_secret
+            )
+            event = json.loads(payload)
+        except (stripe.SignatureVerificationError, UnicodeDecodeError):
+            raise ApiError(
+                400, "invalid_signature", "the Stripe-Signature does not match"
+            ) from None
+        except ValueError:
+            raise invalid("body", "the event is not JSON") from None
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            raise invalid("body", "the event has no type")
+        obj = (event.get("data") or {}).get("object") or {}
+        if event["type"].startswith(WEBHOOK_PREFIXES) and isinstance(obj, dict):
+            tags = {_customer_id(obj)} if obj.get("object") != "customer" else {obj.get("id")}
+            if obj.get("object") == "customer":
+                previous = (event.get("data") or {}).get("previous_attributes") or {}
+                tags |= {f"email:{obj.get('email')}", f"email:{previous.get('email')}"}
+            self.cache.forget(t for t in tags if isinstance(t, str))
+        return event
+
+    async def _call(self, make: Callable[[], Awaitable[Any]], *, passthrough: bool = False) -> Obj:
+        started = anyio.current_time()
+        for attempt in range(MAX_ATTEMPTS):
+            remaining = self.settings.stripe_deadline - (anyio.current_time() - started)
+            try:
+                with anyio.fail_after(max(0.0, min(self.settings.stripe_timeout, remaining))):
+                    answer = await make()
+                return answer.to_dict() if hasattr(answer, "to_dict") else dict(answer)
+            except TimeoutError:
+                failure = ApiError(504, "upstream_timeout", "Stripe did not answer in time")
+            except stripe.APIConnectionError:
+                failure = ApiError(502, "upstream_unavailable", "Stripe cannot be reached")
+            except stripe.StripeError as error:
+                mapped = _failure(error, passthrough)
+                if error.http_status not in RETRY_STATUSES or mapped is None:
+                    _log_error(error, attempt)
+                    if mapped is not None:
+                        raise mapped from None
+                    raise
+                failure = mapped
+            _log_failure(failure, attempt)
+            delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
+            if anyio.current_time() - started + delay >= self.settings.stripe_deadline:
+                break
+            await anyio.sleep(delay)
+        raise failure
+
+
+def _failure(error: stripe.StripeError, passthrough: bool) -> ApiError | None:
+    """The API error for a Stripe failure, or None when the caller must decide."""
+    if passthrough and error.http_status not in RETRY_STATUSES:
+        return None
+    if isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing":
+        return not_found()
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        return ApiError(502, "upstream_unavailable", "Stripe refused the proxy's key")
+    return ApiError(502, "upstream_unavailable", "Stripe answered with an error")
+
+
+def _log_error(error: stripe.StripeError, attempt: int) -> None:
+    # Only the type and codes: Stripe's messages can quote parts of the key.
+    record: dict[str, Any] = {"event": "stripe_error", "request_id": request_id_var.get()}
+    record |= {"type": type(error).__name__, "status": error.http_status, "code": error.code}
+    log.warning(json.dumps({**record, "attempt": attempt + 1}))
+
+
+def _log_failure(failure: ApiError, attempt: int) -> None:
+    record = {"event": "stripe_retry", "request_id": request_id_var.get(), "code": failure.code}
+    log.warning(json.dumps({**record, "attempt": attempt + 1}))
+
+
+def _params(**values: Any) -> Any:
+    # The SDK types every parameter set as a TypedDict; these are built at run time.
+    return values
+
+
+def _requires_action(reason: str, invoice: Obj) -> Obj:
+    url = invoice.get("hosted_invoice_url")
+    return {"status": "requires_action", "reason": reason, "hosted_invoice_url": url}
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def _customer_id(obj: Obj) -> str:
+    return _id(obj.get("customer")) or ""
+
+
+def _visible(invoice: Obj, customers: tuple[str, ...]) -> bool:
+    return invoice.get("status") != "draft" and _customer_id(invoice) in customers
+
+
+def _page(shown: list[Obj], has_more: bool, cursor: str | None) -> Obj:
+    return {"object": "list", "data": shown, "has_more": has_more, "next_cursor": cursor}

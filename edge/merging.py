@@ -1,0 +1,68 @@
+"""Several Stripe customers under one email, listed as one: merged newest first.
+
+Each customer's own list is read from where the previous page left it (Stripe's cursor per
+customer, carried in one opaque cursor), and the heads are merged by date, so no invoice is
+repeated or skipped across pages, whatever order Stripe gives equal dates.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import heapq
+import json
+import re
+from typing import Any
+
+Obj = dict[str, Any]
+INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
+PREFIX = "m1."
+
+
+def merge(
+    lists: dict[str, Obj], customers: tuple[str, ...], limit: int, after: dict[str, str | None]
+) -> tuple[list[Obj], dict[str, str | None]]:
+    """The first `limit` invoices of the lists, and where each list stands after them.
+
+    A list's position is the id of its last invoice shown, "" (or absent) for its start,
+    None once it is used up.
+    """
+    heads = [
+        (-invoice["created"], customers.index(customer), position, invoice)
+        for customer, listed in lists.items()
+        for position, invoice in enumerate(listed["data"])
+    ]
+    merged = [entry[3] for entry in heapq.nsmallest(limit, heads, key=lambda e: e[:3])]
+    state = dict(after)
+    for customer, listed in lists.items():
+        taken = [i for i in merged if i.get("customer") == customer]
+        if taken:
+            state[customer] = taken[-1]["id"]
+        if len(taken) == len(listed["data"]) and not listed["has_more"]:
+            state[customer] = None
+    return merged, state
+
+
+def encode_cursor(state: dict[str, str | None]) -> str:
+    raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
+    return PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, customers: tuple[str, ...]) -> dict[str, str | None] | None:
+    """The positions in a cursor, or None when it is not one of ours."""
+    if cursor is None:
+        return {}
+    try:
+        if not cursor.startswith(PREFIX) or len(cursor) > 8192:
+            return None
+        state = json.loads(base64.urlsafe_b64decode(cursor[3:] + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(state, dict):
+        return None
+    # The cursor comes from the visitor: only the token's customers are read from it.
+    return {
+        c: v
+        for c, v in state.items()
+        if c in customers and (v is None or (isinstance(v, str) and INVOICE_PATTERN.fullmatch(v)))
+    }

@@ -1,0 +1,393 @@
+"""The OpenAPI 3.1 document of the proxy, served at /v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str, **more: Any) -> Schema:
+    return {"type": [kind, "null"], **more}
+
+
+def _object(properties: dict[str, Schema], required: list[str] | None = None) -> Schema:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
+def _error(description: str, codes: list[str]) -> Schema:
+    return {
+        "description": f"{description} (codes: {', '.join(codes)})",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+
+
+def _json(description: str, schema: Schema) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+INT = {"type": "integer"}
+STR = {"type": "string"}
+BOOL = {"type": "boolean"}
+INVOICE_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^in_"},
+}
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+TOKEN_ERRORS = _error(
+    "Missing, invalid or expired token", ["missing_token", "invalid_token", "expired_token"]
+)
+NOT_FOUND = _error("No such invoice, or another customer's", ["not_found"])
+UPSTREAM = {
+    "502": _error("Stripe cannot be reached or refused", ["upstream_unavailable"]),
+    "504": _error("Stripe did not answer in time", ["upstream_timeout"]),
+}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": _object(
+        {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": STR,
+                    "message": STR,
+                    "param": {"type": "string", "description": "the offending parameter"},
+                    "decline_code": _nullable("string", description="Stripe's decline code"),
+                },
+                "required": ["code", "message"],
+            }
+        }
+    ),
+    "Subscription": _object(
+        {
+            "id": STR,
+            "status": STR,
+            "created": INT,
+            "current_period_end": _nullable("integer"),
+            "currency": STR,
+            "description": _nullable("string", description="plan name, for display"),
+            "customer": STR,
+        }
+    ),
+    "Invoice": _object(
+        {
+            "id": {"type": "string", "pattern": "^in_"},
+            "number": _nullable("string"),
+            "status": {"enum": ["open", "paid", "void", "uncollectible"]},
+            "past_due": {"type": "boolean", "description": "open and its due date has passed"},
+            "created": INT,
+            "due_date": _nullable("integer"),
+            "paid_at": _nullable("integer"),
+            "currency": STR,
+            "total": INT,
+            "amount_due": INT,
+            "amount_paid": INT,
+            "amount_remaining": INT,
+            "subscription": _nullable("string"),
+            "customer": STR,
+            "description": _nullable("string"),
+        }
+    ),
+    "InvoiceLine": _object(
+        {
+            "id": STR,
+            "description": _nullable("string"),
+            "amount": INT,
+            "currency": STR,
+            "quantity": _nullable("integer"),
+            "period": _object({"start": INT, "end": INT}),
+        }
+    ),
+    "InvoiceDetail": {
+        "allOf": [
+            _ref("Invoice"),
+            _object(
+                {
+                    "subtotal": INT,
+                    "tax": INT,
+                    "discount": INT,
+                    "customer_name": _nullable("string"),
+                    "customer_email": _nullable("string"),
+                    "lines": {"type": "array", "items": _ref("InvoiceLine")},
+                    "lines_has_more": BOOL,
+                }
+            ),
+        ]
+    },
+    "InvoicePage": _object(
+        {
+            "object": {"const": "list"},
+            "data": {"type": "array", "items": _ref("Invoice")},
+            "has_more": BOOL,
+            "next_cursor": _nullable(
+                "string", description="pass as starting_after for the next page; opaque"
+            ),
+        }
+    ),
+    "SessionRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "email": {
+                "type": "string",
+                "maxLength": 254,
+                "description": "exactly one of email, customer",
+            },
+            "customer": {"type": "string", "pattern": "^cus_[A-Za-z0-9]+$"},
+            "hash": {
+                "type": "string",
+                "description": "lowercase hex HMAC-SHA256 of the identifier",
+            },
+            "expires": {
+                "type": "integer",
+                "description": "unix seconds bound into an expiring hash",
+            },
+            "scope": {"enum": ["subscription", "all"], "default": "subscription"},
+            "subscription": {"type": "string", "pattern": "^sub_"},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+        },
+        "oneOf": [{"required": ["email"]}, {"required": ["customer"]}],
+    },
+    "Session": _object(
+        {
+            "token": {"type": "string", "description": "bearer token, valid 15 minutes"},
+            "expires_at": INT,
+            "livemode": BOOL,
+            "features": _object({"pay": BOOL, "pdf": BOOL, "show_all": BOOL}),
+            "no_user": {"type": "boolean", "description": "no Stripe customer: an empty portal"},
+            "customer": {
+                "oneOf": [
+                    _object(
+                        {
+                            "ids": {"type": "array", "items": STR},
+                            "email": _nullable("string"),
+                            "name": _nullable("string"),
+                        }
+                    ),
+                    {"type": "null"},
+                ]
+            },
+            "merged_customers": INT,
+            "subscriptions": {"type": "array", "items": _ref("Subscription")},
+            "subscription": _nullable("string"),
+            "scope": {"enum": ["subscription", "all"]},
+            "invoices": _ref("InvoicePage"),
+        }
+    ),
+    "PayResult": {
+        "oneOf": [
+            _object({"status": {"const": "paid"}, "invoice": _ref("Invoice")}),
+            _object(
+                {
+                    "status": {"const": "requires_action"},
+                    "reason": {"enum": ["no_payment_method", "authentication_required"]},
+                    "hosted_invoice_url": _nullable("string", format="uri"),
+                }
+            ),
+        ]
+    },
+}
+
+PATHS: dict[str, Schema] = {
+    "/v1/session": {
+        "post": {
+            "summary": "Check the hash, resolve the customer, answer a token and the first page",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("SessionRequest")}},
+            },
+            "responses": {
+                "200": _json("The session", _ref("Session")),
+                "400": _error("Malformed request", ["invalid_request"]),
+                "403": _error(
+                    "Refused hash or disabled feature",
+                    [
+                        "missing_hash",
+                        "invalid_hash",
+                        "expired_hash",
+                        "expiring_hash_required",
+                        "feature_disabled",
+                    ],
+                ),
+                "404": _error("The subscription asked for is not this customer's", ["not_found"]),
+                "413": _error("Body over 16 KB", ["body_too_large"]),
+                "415": _error("Body not application/json", ["unsupported_media_type"]),
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/invoices": {
+        "get": {
+            "summary": "One page of the customer's invoices, newest first",
+            "security": BEARER,
+            "parameters": [
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+                },
+                {
+                    "name": "starting_after",
+                    "in": "query",
+                    "schema": STR,
+                    "description": "next_cursor of the previous page",
+                },
+                {
+                    "name": "scope",
+                    "in": "query",
+                    "schema": {"enum": ["subscription", "all"], "default": "subscription"},
+                },
+                {
+                    "name": "subscription",
+                    "in": "query",
+                    "schema": {"type": "string", "pattern": "^sub_"},
+                },
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"enum": ["open", "paid", "void", "uncollectible"]},
+                },
+            ],
+            "responses": {
+                "200": _json("A page", _ref("InvoicePage")),
+                "400": _error("Malformed query", ["invalid_request"]),
+                "401": TOKEN_ERRORS,
+                "403": _error("scope=all while show-all is off", ["feature_disabled"]),
+                "404": _error("The subscription is not this customer's", ["not_found"]),
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/invoices/{id}": {
+        "get": {
+            "summary": "One invoice with its lines",
+            "security": BEARER,
+            "parameters": [INVOICE_ID],
+            "responses": {
+                "200": _json("The invoice", _ref("InvoiceDetail")),
+                "401": TOKEN_ERRORS,
+                "404": NOT_FOUND,
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/invoices/{id}/pdf": {
+        "get": {
+            "summary": "Stripe's PDF: a 302 redirect, or its address with Accept: application/json",
+            "security": BEARER,
+            "parameters": [INVOICE_ID],
+            "responses": {
+                "200": _json(
+                    "With Accept: application/json",
+                    _object({"url": {"type": "string", "format": "uri"}}),
+                ),
+                "302": {
+                    "description": "Redirect to the PDF",
+                    "headers": {"Location": {"schema": STR}},
+                },
+                "401": TOKEN_ERRORS,
+                "403": _error("PDFs are off", ["feature_disabled"]),
+                "404": NOT_FOUND,
+                "409": _error("The invoice has no PDF", ["pdf_unavailable"]),
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/invoices/{id}/pay": {
+        "post": {
+            "summary": "Pay an open invoice with the customer's saved payment method",
+            "security": BEARER,
+            "parameters": [
+                INVOICE_ID,
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": {"type": "string", "maxLength": 255},
+                    "description": "one payment per key; passed on to Stripe",
+                },
+            ],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "additionalProperties": False}
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    "Paid, or the customer must act on the hosted invoice page", _ref("PayResult")
+                ),
+                "400": _error("Malformed key or body", ["invalid_request"]),
+                "401": TOKEN_ERRORS,
+                "402": _error(
+                    "The card was declined",
+                    ["card_declined", "expired_card", "incorrect_cvc", "processing_error"],
+                ),
+                "403": _error("Payments are off", ["feature_disabled"]),
+                "404": NOT_FOUND,
+                "409": _error("The invoice is not open", ["invoice_not_payable"]),
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/stripe/webhook": {
+        "post": {
+            "summary": "Stripe webhooks, signature checked; clears that customer's cache",
+            "parameters": [
+                {"name": "Stripe-Signature", "in": "header", "required": True, "schema": STR}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "responses": {
+                "200": _json("Received", _object({"received": BOOL, "type": STR})),
+                "400": _error("Bad signature or body", ["invalid_signature", "invalid_request"]),
+                "404": _error("STRIPE_WEBHOOK_SECRET is not set", ["not_found"]),
+                "413": _error("Body over 1 MB", ["body_too_large"]),
+            },
+        }
+    },
+    "/v1/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "responses": {"200": _json("OpenAPI 3.1", {"type": "object"})},
+        }
+    },
+    "/healthz": {
+        "get": {
+            "summary": "Liveness",
+            "responses": {"200": _json("Alive", _object({"status": {"const": "ok"}}))},
+        }
+    },
+}
+
+
+def document() -> Schema:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Invoice Portal edge proxy",
+            "version": "1",
+            "description": "Customer-scoped access to Stripe invoices. Every error is "
+            '{"error": {"code": ..., "message": ...}}.',
+        },
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
+    }

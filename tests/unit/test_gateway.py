@@ -1,0 +1,112 @@
+"""The gateway's own rules, over a scripted HTTP layer (the sandbox tests cover the rest)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import stripe
+
+from edge.errors import ApiError
+from edge.gateway import Gateway
+from edge.settings import Settings
+
+SETTINGS = Settings(
+    stripe_secret_key="sk_test_unit",
+    hash_secrets=("s",),
+    allowed_origins=("https://a.example",),
+    api_base="http://stripe.invalid",
+    stripe_timeout=0.5,
+    stripe_deadline=1.0,
+)
+EMPTY_LIST = {"object": "list", "data": [], "has_more": False, "url": "/v1/customers"}
+
+
+def gateway(*answers: object) -> tuple[Gateway, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+    script = list(answers)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = script.pop(0) if script else EMPTY_LIST
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, httpx.Response):
+            return answer
+        if isinstance(answer, int):
+            body = {"error": {"type": "api_error", "message": "boom"}}
+            return httpx.Response(answer, json=body)
+        return httpx.Response(200, json=answer)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handle))
+    return Gateway(SETTINGS, client), seen
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_the_header():
+    gate, seen = gateway()
+    await gate.customers_by_email("jane@example.com")
+    assert seen[0].headers["stripe-version"] == stripe.api_version
+    assert seen[0].headers["authorization"] == "Bearer sk_test_unit"
+    assert "sk_test_unit" not in str(seen[0].url)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("failure", [429, 500, 503, httpx.ConnectError("refused")])
+async def test_rate_limits_server_errors_and_network_errors_are_retried(failure):
+    gate, seen = gateway(failure, failure, EMPTY_LIST)
+    assert await gate.customers_by_email("jane@example.com") == []
+    assert len(seen) == 3
+
+
+@pytest.mark.anyio
+async def test_retries_stop_at_the_deadline_with_upstream_unavailable():
+    gate, seen = gateway(*[500] * 50)
+    with pytest.raises(ApiError) as caught:
+        await gate.customers_by_email("jane@example.com")
+    assert (caught.value.status, caught.value.code) == (502, "upstream_unavailable")
+    assert 2 <= len(seen) <= 5
+
+
+@pytest.mark.anyio
+async def test_a_client_error_from_stripe_is_not_retried():
+    gate, seen = gateway(400)
+    with pytest.raises(ApiError):
+        await gate.invoice("in_1abc", ("cus_A",))
+    assert len(seen) == 1
+
+
+@pytest.mark.anyio
+async def test_a_timeout_is_504_upstream_timeout():
+    gate, seen = gateway(*[httpx.ReadTimeout("slow")] * 50)
+    with pytest.raises(ApiError) as caught:
+        await gate.customers_by_email("jane@example.com")
+    assert (caught.value.status, caught.value.code) == (504, "upstream_timeout")
+
+
+@pytest.mark.anyio
+async def test_pay_without_a_key_still_sends_one_so_retries_cannot_charge_twice():
+    customer = {"id": "cus_A", "object": "customer"}
+    customer["invoice_settings"] = {"default_payment_method": "pm_1"}
+    invoice = {"id": "in_1abc", "object": "invoice", "status": "open", "customer": customer}
+    invoice |= {"default_payment_method": None, "parent": None, "hosted_invoice_url": "https://h"}
+    paid = {**invoice, "customer": "cus_A", "status": "paid"}
+    gate, seen = gateway(invoice, 500, paid)
+    result = await gate.pay("in_1abc", ("cus_A",), None)
+    assert result["status"] == "paid"
+    first, second = seen[1], seen[2]
+    assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
+    assert b"payment_method=pm_1" in first.content
+
+
+@pytest.mark.anyio
+async def test_an_invoice_of_another_customer_is_not_found():
+    invoice = {"id": "in_1abc", "object": "invoice", "status": "open", "customer": "cus_B"}
+    gate, _ = gateway(invoice)
+    with pytest.raises(ApiError) as caught:
+        await gate.invoice("in_1abc", ("cus_A",))
+    assert caught.value.code == "not_found"

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from edge.settings import ConfigError, Settings
+
+GOOD = {
+    "STRIPE_SECRET_KEY": "sk_test_abc123",
+    "PORTAL_HASH_SECRETS": "secret-one",
+    "PORTAL_ALLOWED_ORIGINS": "https://shop.example.com",
+}
+
+
+def test_good_configuration_is_read_with_defaults():
+    settings = Settings.from_env(GOOD)
+    assert settings.test_mode and settings.require_hash and not settings.require_expiring_hash
+    assert settings.hash_secrets == ("secret-one",)
+    assert settings.api_base == "https://api.stripe.com"
+    assert settings.allow_pay and settings.allow_pdf and settings.allow_show_all
+
+
+def test_several_secrets_and_origins_are_read():
+    env = GOOD | {
+        "PORTAL_HASH_SECRETS": "new-one, old-one",
+        "PORTAL_ALLOWED_ORIGINS": "https://a.example, http://localhost:8000",
+    }
+    settings = Settings.from_env(env)
+    assert settings.hash_secrets == ("new-one", "old-one")
+    assert settings.allowed_origins == ("https://a.example", "http://localhost:8000")
+
+
+@pytest.mark.parametrize(
+    ("change", "variable"),
+    [
+        ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY"),
+        ({"STRIPE_SECRET_KEY": "pk_test_abc"}, "STRIPE_SECRET_KEY"),
+        ({"STRIPE_SECRET_KEY": "sk_prod_abc"}, "STRIPE_SECRET_KEY"),
+        ({"PORTAL_HASH_SECRETS": ""}, "PORTAL_HASH_SECRETS"),
+        ({"PORTAL_HASH_SECRETS": "a,,b"}, "PORTAL_HASH_SECRETS"),
+        ({"PORTAL_ALLOWED_ORIGINS": ""}, "PORTAL_ALLOWED_ORIGINS"),
+        ({"PORTAL_ALLOWED_ORIGINS": "https://shop.example.com/"}, "PORTAL_ALLOWED_ORIGINS"),
+        ({"PORTAL_ALLOWED_ORIGINS": "*"}, "PORTAL_ALLOWED_ORIGINS"),
+        ({"PORTAL_ALLOWED_ORIGINS": "shop.example.com"}, "PORTAL_ALLOWED_ORIGINS"),
+        ({"PORTAL_ALLOWED_ORIGINS": "https://a.example/path"}, "PORTAL_ALLOWED_ORIGINS"),
+        ({"PORTAL_REQUIRE_HASH": "maybe"}, "PORTAL_REQUIRE_HASH"),
+        ({"PORTAL_CACHE_SECONDS": "-1"}, "PORTAL_CACHE_SECONDS"),
+        ({"STRIPE_WEBHOOK_SECRET": "secret"}, "STRIPE_WEBHOOK_SECRET"),
+        ({"STRIPE_API_BASE": "localhost:12111"}, "STRIPE_API_BASE"),
+    ],
+)
+def test_bad_configuration_names_the_variable(change, variable):
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(GOOD | change)
+    assert str(caught.value).startswith(variable)
+    assert "\n" not in str(caught.value)
+
+
+def test_hash_checks_can_be_turned_off_only_with_a_test_key():
+    assert not Settings.from_env(GOOD | {"PORTAL_REQUIRE_HASH": "false"}).require_hash
+    live = GOOD | {"STRIPE_SECRET_KEY": "sk_live_abc", "PORTAL_HASH_SECRETS": "x" * 32}
+    with pytest.raises(ConfigError, match="^PORTAL_REQUIRE_HASH"):
+        Settings.from_env(live | {"PORTAL_REQUIRE_HASH": "false"})
+
+
+def test_live_mode_refuses_short_hash_secrets():
+    live = GOOD | {"STRIPE_SECRET_KEY": "rk_live_abc", "PORTAL_HASH_SECRETS": "short"}
+    with pytest.raises(ConfigError, match="^PORTAL_HASH_SECRETS"):
+        Settings.from_env(live)
+    assert not Settings.from_env(live | {"PORTAL_HASH_SECRETS": "y" * 16}).test_mode
+
+
+def test_serve_with_bad_configuration_exits_2_with_one_line_and_no_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
+    env |= GOOD | {"STRIPE_SECRET_KEY": "sk_live_topsecretvalue", "PORTAL_REQUIRE_HASH": "false"}
+    env["PORTAL_HASH_SECRETS"] = "z" * 32
+    done = subprocess.run(
+        [sys.executable, "-m", "edge.cli", "serve", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "PORTAL_REQUIRE_HASH" in lines[0]
+    assert "topsecretvalue" not in done.stderr + done.stdout
+
+
+def test_app_factory_with_bad_configuration_exits_2():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
+    code = "from edge.app import create_app; create_app()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert "STRIPE_SECRET_KEY" in done.stderr
