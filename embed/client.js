@@ -1,0 +1,79 @@
+// The edge proxy's HTTP API (docs/proxy-api.md): a session call, then bearer-token calls.
+
+const TIMEOUT_MS = 15000;
+
+export class ProxyError extends Error {
+  constructor(code, message, status = 0, body = {}) {
+    super(message || code);
+    this.code = code;
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export class Client {
+  // who: {email} or {customer}; params: scope, subscription, limit for the first page.
+  constructor(edge, who, creds, params, signal) {
+    // A trailing slash keeps a path prefix such as https://example.com/billing/.
+    this.edge = new URL(edge.replace(/\/?$/, "/"));
+    this.who = who;
+    this.creds = creds;
+    this.params = params;
+    this.signal = signal;
+    this.token = null;
+  }
+
+  async request(method, path, { query, headers = {}, body } = {}) {
+    const url = new URL(path, this.edge);
+    for (const [k, v] of Object.entries(query || {})) if (v != null) url.searchParams.set(k, v);
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const timer = new AbortController();
+    const abort = () => timer.abort();
+    const clock = setTimeout(abort, TIMEOUT_MS);
+    this.signal.addEventListener("abort", abort);
+    let res, data;
+    try {
+      res = await fetch(url, { method, headers, body, signal: timer.signal, credentials: "omit" });
+      data = await res.json().catch(() => undefined);
+    } catch (e) {
+      if (this.signal.aborted) throw e;
+      throw timer.signal.aborted
+        ? new ProxyError("timeout", `${url.origin} did not answer within ${TIMEOUT_MS} ms`)
+        : new ProxyError("network_error", `${url.origin} could not be reached (${e.message})`);
+    } finally {
+      clearTimeout(clock);
+      this.signal.removeEventListener("abort", abort);
+    }
+    const error = data && typeof data === "object" && data.error;
+    if (!res.ok) {
+      const { code, message } = error || {};
+      throw new ProxyError(code || `http_${res.status}`, message, res.status, error || {});
+    }
+    if (!data || typeof data !== "object")
+      throw new ProxyError("bad_response", `${method} ${url.pathname}: not a JSON object`, res.status);
+    return data;
+  }
+
+  async session() {
+    this.token = null;
+    const { hash, expires } = this.creds;
+    const body = JSON.stringify({ ...this.who, hash, expires, ...this.params });
+    const s = await this.request("POST", "v1/session", { body, headers: { "Content-Type": "application/json" } });
+    if (typeof s.token !== "string" || !s.invoices || !Array.isArray(s.invoices.data))
+      throw new ProxyError("bad_response", "POST /v1/session: no token or invoices", 200);
+    this.token = s.token;
+    return s;
+  }
+
+  // Bearer calls; a token that ran out (15 minutes) is replaced by a fresh session once.
+  async call(method, path, options = {}) {
+    if (!this.token) await this.session();
+    try {
+      return await this.request(method, path, options);
+    } catch (e) {
+      if (e.status !== 401) throw e;
+      await this.session();
+      return this.request(method, path, options);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// Paying an invoice and opening its PDF: the two actions that leave the portal for Stripe.
+import { ProxyError } from "./client.js";
+import { safeUrl } from "./render.js";
+
+// randomUUID exists only in secure contexts; a plain-http test page gets random hex.
+const uuid = () =>
+  crypto.randomUUID
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+const path = (inv, action = "") => `v1/invoices/${encodeURIComponent(inv.id)}${action}`;
+
+// Opened straight after the click's request, within the click's user activation, so popup
+// blockers allow it; without a window the portal shows a link instead.
+function openTab(url) {
+  const w = window.open(url, "_blank");
+  if (w) w.opener = null;
+  return w;
+}
+
+export async function pay(el, inv) {
+  if (el.state.busy) return;
+  const extras = { invoice: inv.id };
+  const t = el.strings;
+  if (!el.emit("pre_payment", inv, extras)) {
+    el.log("pre_payment refused the payment: nothing was charged");
+    return el.set({ notice: { kind: "info", text: t.t("pay.cancelled") } });
+  }
+  el.set({ busy: "pay", notice: null });
+  el.emit("payment_started", inv, extras);
+  let r;
+  try {
+    // A fresh key per click; the client's retry after a new session reuses it.
+    r = await el.client.call("POST", path(inv, "/pay"), { headers: { "Idempotency-Key": uuid() } });
+  } catch (e) {
+    el.emit("payment_failed", { code: e.code, message: e.message, ...e.body }, extras);
+    if (e.status !== 402) throw e;
+    const decline = `pay.${e.body.decline_code}`;
+    el.log(`payment declined: ${e.body.decline_code || e.code}`);
+    return done(el, "error", t.has(decline) ? t.t(decline) : t.t("pay.declined"));
+  }
+  const url = safeUrl(r.hosted_invoice_url);
+  if (r.status === "paid" && r.invoice) {
+    el.replace(r.invoice);
+    el.emit("payment_succeeded", r, extras);
+    done(el, "success", t.t("pay.succeeded"));
+  } else if (r.status === "requires_action" && url) {
+    el.emit("payment_requires_action", r, extras);
+    openTab(url);
+    watch(el, inv);
+    done(el, "info", t.t("pay.action_required"), url, t.t("pay.open_page"));
+  } else throw new ProxyError("bad_response", `unexpected payment answer ${JSON.stringify(r.status)}`);
+}
+
+function done(el, kind, text, link, linkText) {
+  el.focusKey = link ? "link" : "dh";
+  el.set({ busy: null, notice: { kind, text, link, linkText } });
+}
+
+// After Stripe's hosted page the invoice is fetched again whenever the customer comes back
+// (the tab visible or the window focused), until it is no longer open.
+function watch(el, inv) {
+  el.watching = inv.id;
+  if (el.onReturn) return;
+  el.onReturn = () => {
+    if (document.visibilityState === "visible" && el.watching && !el.checking) el.guard(recheck(el));
+  };
+  document.addEventListener("visibilitychange", el.onReturn);
+  window.addEventListener("focus", el.onReturn);
+}
+
+export function unwatch(el) {
+  el.watching = null;
+  if (!el.onReturn) return;
+  document.removeEventListener("visibilitychange", el.onReturn);
+  window.removeEventListener("focus", el.onReturn);
+  el.onReturn = null;
+}
+
+async function recheck(el) {
+  const id = el.watching;
+  el.checking = true;
+  try {
+    const d = await el.client.call("GET", path({ id }));
+    if (el.watching !== id) return;
+    el.replace(d);
+    if (d.status === "open") return;
+    unwatch(el);
+    if (d.status === "paid") {
+      el.emit("payment_succeeded", { status: "paid", invoice: d }, { invoice: id });
+      done(el, "success", el.strings.t("pay.succeeded"));
+    }
+  } finally {
+    el.checking = false;
+  }
+}
+
+// A fetch cannot read a cross-origin redirect and a navigation cannot carry the bearer token,
+// so the proxy answers the PDF's address as JSON.
+export async function pdf(el, inv) {
+  if (el.state.busy) return;
+  el.set({ busy: "pdf", notice: null });
+  const r = await el.client.call("GET", path(inv, "/pdf"), { headers: { Accept: "application/json" } });
+  const url = safeUrl(r.url);
+  if (!url) throw new ProxyError("bad_response", "PDF answer without an http(s) url");
+  const w = openTab(url);
+  el.emit("pdf_downloaded", { invoice: inv.id, url }, { invoice: inv.id });
+  el.set({ busy: null, notice: w ? null : { kind: "info", text: "", link: url, linkText: el.strings.t("pdf.open") } });
+}
