@@ -30,8 +30,8 @@ build: install
 	$(PY) build.py
 
 lint: install
-	$(VENV)/bin/ruff check edge sandbox tests build.py
-	$(VENV)/bin/ruff format --check edge sandbox tests build.py
+	$(VENV)/bin/ruff check edge sandbox tools bench tests build.py
+	$(VENV)/bin/ruff format --check edge sandbox tools bench tests build.py
 	$(VENV)/bin/mypy
 
 unit: install
@@ -50,7 +50,11 @@ sandbox: install
 demo: install build
 	$(PY) -m tools.demo
 
-bench: install build $(CHROMIUM)
+/usr/bin/wrk:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends wrk
+
+bench: install build $(CHROMIUM) /usr/bin/wrk
 	$(PY) -m bench
 
 clean:

@@ -1,0 +1,157 @@
+"""Embed weight: every file of dist/cdn raw, gzip and brotli, next to empty Lit and Preact."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import brotli
+
+from bench.processes import ROOT, Missing
+
+CDN = ROOT / "dist" / "cdn"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+REFERENCES = {"empty Lit component": "lit-empty.js", "empty Preact component": "preact-empty.js"}
+# Same as build.py's budgets: what a page downloads for the element, and per translation.
+CODE_BUDGET = 12 * 1024
+TRANSLATION_BUDGET = 2 * 1024
+# build.py's esbuild settings (its bundle()), so the references are bundled the way the embed is.
+ESBUILD_FLAGS = [
+    "--bundle",
+    "--minify",
+    "--format=iife",
+    "--target=es2020",
+    "--charset=utf8",
+    "--legal-comments=none",
+]
+
+
+def sizes(data: bytes) -> dict[str, int]:
+    return {
+        "raw": len(data),
+        "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "brotli": len(brotli.compress(data, quality=11)),
+    }
+
+
+def is_twin(path: Path) -> bool:
+    return path.suffix in (".br", ".gz") and path.with_suffix("").exists()
+
+
+def measure() -> dict[str, Any]:
+    if not CDN.is_dir():
+        raise Missing("dist/cdn is not built (python build.py)")
+    files = []
+    for path in sorted(p for p in CDN.rglob("*") if p.is_file() and not is_twin(p)):
+        name, data = path.relative_to(CDN).as_posix(), path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        files.append({"file": name, "kind": _kind(name), "sha256": digest, **sizes(data)})
+    # The stable invoice-portal.js and its content-hashed copy are the same bytes: a page
+    # downloads one of them, so identical files count once.
+    code = {f["sha256"]: f["brotli"] for f in files if f["kind"] == "code"}
+    return {
+        "files": files,
+        "code_brotli": sum(code.values()),
+        "code_budget": CODE_BUDGET,
+        "translation_budget": TRANSLATION_BUDGET,
+        "references": _references(),
+    }
+
+
+def _kind(name: str) -> str:
+    if name.endswith((".js", ".mjs", ".css")):
+        return "code"
+    if name.endswith(".json") and name != "manifest.json":
+        return "translation"
+    return "other"
+
+
+def _references() -> list[dict[str, Any]]:
+    if not ESBUILD.exists():
+        return [{"name": name, "error": "node_modules/.bin/esbuild missing"} for name in REFERENCES]
+    found: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as out:
+        for name, entry in REFERENCES.items():
+            target = Path(out) / entry
+            argv = [str(ESBUILD), str(ROOT / "bench" / "reference" / entry), *ESBUILD_FLAGS]
+            done = subprocess.run(  # noqa: S603
+                [*argv, f"--outfile={target}", "--log-level=error"], capture_output=True, text=True
+            )
+            if done.returncode:
+                found.append({"name": name, "error": done.stderr.strip()[-500:]})
+            else:
+                found.append({"name": name, **sizes(target.read_bytes())})
+    return found
+
+
+def shortfalls(result: dict[str, Any]) -> list[str]:
+    found = []
+    if result["code_brotli"] > result["code_budget"]:
+        found.append(
+            f"weight: JS+CSS is {result['code_brotli']} B brotli, "
+            f"over the {result['code_budget']} B budget"
+        )
+    for row in result["files"]:
+        if row["kind"] == "translation" and row["brotli"] > result["translation_budget"]:
+            found.append(
+                f"weight: translation {row['file']} is {row['brotli']} B brotli, "
+                f"over the {result['translation_budget']} B budget"
+            )
+    return found
+
+
+def markdown(result: dict[str, Any]) -> list[str]:
+    code = result["code_brotli"]
+    lines = [
+        f"JS+CSS together (identical copies counted once): **{code} B brotli** of the "
+        f"{result['code_budget']} B budget "
+        f"({code / result['code_budget']:.0%}); each translation within "
+        f"{result['translation_budget']} B brotli. gzip -9 and brotli -q 11, computed here.",
+        "",
+        "| file | kind | raw B | gzip B | brotli B |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for row in result["files"]:
+        lines.append(
+            f"| `{row['file']}` | {row['kind']} | {row['raw']} | {row['gzip']} | {row['brotli']} |"
+        )
+    lines += [
+        "",
+        "Reference points, bundled and minified with the same esbuild flags "
+        f"(`{' '.join(ESBUILD_FLAGS)}`), entries in `bench/reference/`:",
+        "",
+        "| reference | raw B | gzip B | brotli B | embed JS+CSS / reference (brotli) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for ref in result["references"]:
+        if "error" in ref:
+            lines.append(f"| {ref['name']} | failed: {ref['error']} | | | |")
+        else:
+            lines.append(
+                f"| {ref['name']} | {ref['raw']} | {ref['gzip']} | {ref['brotli']} | "
+                f"{code / ref['brotli']:.2f} |"
+            )
+    return lines
+
+
+def headline(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    refs = ", ".join(f"{r['name']} {r['brotli']} B" for r in result["references"] if "brotli" in r)
+    largest = max((f["brotli"] for f in result["files"] if f["kind"] == "translation"), default=0)
+    return [
+        (
+            "embed JS+CSS, brotli",
+            f"{result['code_brotli']} B",
+            refs or "-",
+            f"<= {result['code_budget']} B",
+        ),
+        (
+            "largest translation, brotli",
+            f"{largest} B",
+            "-",
+            f"<= {result['translation_budget']} B",
+        ),
+    ]

@@ -1,0 +1,55 @@
+"""Screenshots of the list and the detail for the README: desktop and phone, light and dark.
+
+Written to docs/screenshots/ under stable names (`list-desktop-light.png`, ...). The data is
+the demo seed, reset first, so the pictures only change when the portal does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tools.stack import Stack
+
+from .portal import OpenTab, first, open_portal, row_for, rows
+
+VIEWPORTS = {"desktop": {"width": 1024, "height": 720}, "mobile": {"width": 360, "height": 740}}
+
+
+@pytest.fixture(scope="module")
+def seeded(stack: Stack) -> Stack:
+    stack.reset()
+    return stack
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_screenshots_of_list_and_detail(
+    open_tab: OpenTab, seeded: Stack, screenshots: Path, device: str, color_scheme: str
+) -> None:
+    tab = open_tab(
+        viewport=VIEWPORTS[device],
+        color_scheme=color_scheme,
+        device_scale_factor=2 if device == "mobile" else 1,
+    )
+    loaded = open_portal(tab, seeded, email="jane@example.com", show_all_invoices=True)
+    portal = tab.portal()
+    expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
+    box = portal.bounding_box()
+    assert box is not None and box["width"] <= VIEWPORTS[device]["width"]
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
+
+    list_shot = screenshots / f"list-{device}-{color_scheme}.png"
+    portal.screenshot(path=str(list_shot), animations="disabled")
+
+    invoice = first(loaded["response"]["invoices"], status="open")
+    row_for(portal, invoice).click()
+    tab.wait_for_event("invoice_opened")
+    detail_shot = screenshots / f"detail-{device}-{color_scheme}.png"
+    portal.screenshot(path=str(detail_shot), animations="disabled")
+
+    for shot in (list_shot, detail_shot):
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,206 @@
+"""The benchmark harness (`python -m bench`): its arithmetic and its report, without the stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# `bench` is run as `python -m bench` from the checkout, not installed: plain `pytest` needs this.
+ROOT = str(Path(__file__).resolve().parents[2])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from bench import __main__ as bench_main  # noqa: E402
+from bench import browser, report, throughput, weight  # noqa: E402
+
+
+def request(name: str, start: float, end: float) -> dict[str, Any]:
+    return {"name": name, "start": start, "end": end}
+
+
+def test_longest_chain_follows_requests_that_wait_for_the_previous_one() -> None:
+    timeline = [
+        request("page", 0, 10),
+        request("invoice-portal.js", 12, 20),
+        request("portal.abc123.js", 21, 30),
+        request("translation", 31, 35),
+        request("session", 31, 60),
+    ]
+    chain = browser.longest_chain(timeline)
+    assert [r["name"] for r in chain][:3] == ["page", "invoice-portal.js", "portal.abc123.js"]
+    assert len(chain) == 4
+
+
+def test_requests_in_flight_together_are_not_a_chain() -> None:
+    timeline = [request("page", 0, 10), request("a", 11, 30), request("b", 12, 30)]
+    assert len(browser.longest_chain(timeline)) == 2
+
+
+def test_wrk_summary_becomes_requests_per_second_and_milliseconds() -> None:
+    output = (
+        "Running 5s test\n"
+        'BENCH {"requests": 10000, "duration_us": 5000000, "non_2xx": 3, '
+        '"socket_errors": 0, "p50_us": 1500, "p99_us": 9000}\n'
+    )
+    stats = throughput.parse_wrk(output)
+    assert stats["rps"] == pytest.approx(2000)
+    assert (stats["p50_ms"], stats["p99_ms"], stats["non_2xx"]) == (1.5, 9.0, 3)
+
+
+def test_wrk_without_a_summary_is_an_error_not_a_zero() -> None:
+    with pytest.raises(RuntimeError, match="no summary"):
+        throughput.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
+
+
+def stats(rps: float, non_2xx: int = 0) -> dict[str, Any]:
+    return {
+        "rps": rps,
+        "p50_ms": 1.0,
+        "p99_ms": 2.0,
+        "non_2xx": non_2xx,
+        "socket_errors": 0,
+        "requests": 5000,
+        "timeouts": 0,
+        "duration_us": 5_000_000,
+    }
+
+
+def throughput_result(ratio: float, non_2xx: int = 0) -> dict[str, Any]:
+    row = {
+        "name": "list",
+        "endpoint": "GET /v1/invoices",
+        "body_bytes": 4000,
+        "edge": stats(1000 * ratio, non_2xx),
+        "bare": stats(1000),
+        "ratio": ratio,
+    }
+    return {
+        "persona": "jane@example.com",
+        "server": "uvicorn",
+        "load": "wrk",
+        "rows": [row],
+        "warm_cache_seconds": 600,
+        "stripe_calls_during_runs": 0,
+        "expiry": {
+            "cache_seconds": 1,
+            "stats": stats(900),
+            "stripe_calls": 5,
+            "calls_per_expiry": 1.0,
+        },
+    }
+
+
+def test_list_throughput_under_half_of_bare_starlette_is_named() -> None:
+    assert throughput.shortfalls(throughput_result(0.62)) == []
+    [named] = throughput.shortfalls(throughput_result(0.31))
+    assert "0.31" in named and "list" in named
+
+
+def test_a_cache_expiry_that_every_connection_refetches_is_named() -> None:
+    result = throughput_result(0.8)
+    result["expiry"]["calls_per_expiry"] = 14.2
+    [named] = throughput.shortfalls(result)
+    assert "14.2 Stripe calls" in named
+
+
+def test_error_answers_under_load_are_named_even_when_fast() -> None:
+    [named] = throughput.shortfalls(throughput_result(0.9, non_2xx=120))
+    assert "120 non-2xx" in named
+
+
+def test_embed_over_its_brotli_budget_is_named(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(weight, "CDN", tmp_path)
+    (tmp_path / "invoice-portal.js").write_bytes(os.urandom(20_000))
+    (tmp_path / "invoice-portal.js.br").write_bytes(b"twin")
+    (tmp_path / "en-US.json").write_text(json.dumps({"title": "Invoices"}))
+    result = weight.measure()
+    assert [f["file"] for f in result["files"]] == ["en-US.json", "invoice-portal.js"]
+    assert result["code_brotli"] > weight.CODE_BUDGET
+    [named] = weight.shortfalls(result)
+    assert "over the" in named and str(result["code_brotli"]) in named
+
+
+MACHINE = {
+    "date": "2026-01-01 00:00 UTC",
+    "cpu": "Test CPU",
+    "cores": 2,
+    "memory_gb": 4.0,
+    "os": "Debian",
+    "python": "3.11",
+    "chromium": "Chromium 1",
+    "node": "v20",
+    "wrk": "wrk 4",
+    "load_average": [0.5, 0.5, 0.5],
+}
+
+
+def fake_section(measure: Any) -> types.ModuleType:
+    module = types.ModuleType("fake")
+    module.measure = measure  # type: ignore[attr-defined]
+    module.shortfalls = throughput.shortfalls  # type: ignore[attr-defined]
+    module.headline = throughput.headline  # type: ignore[attr-defined]
+    module.markdown = throughput.markdown  # type: ignore[attr-defined]
+    return module
+
+
+def test_a_crashing_section_is_reported_and_the_others_still_run(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    def crash() -> dict[str, Any]:
+        raise ConnectionError("sandbox refused the connection")
+
+    monkeypatch.setattr(bench_main.machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(
+        bench_main,
+        "SECTIONS",
+        [
+            ("broken", "Broken section", fake_section(crash)),
+            ("throughput", "Proxy throughput", fake_section(lambda: throughput_result(0.42))),
+        ],
+    )
+    assert bench_main.main(["--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "edge/starlette throughput ratio: 0.42"
+    text = (tmp_path / "report.md").read_text()
+    assert "Broken section: not measured (failed): ConnectionError" in text
+    assert "list endpoint runs at 0.42 of bare Starlette" in text
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["sections"]["broken"]["status"] == "failed"
+    assert data["sections"]["throughput"]["result"]["rows"][0]["ratio"] == 0.42
+    assert len(data["short_of_goal"]) == 2
+
+
+def test_without_a_throughput_figure_the_last_line_says_so(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    monkeypatch.setattr(bench_main.machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(bench_main, "SECTIONS", [])
+    bench_main.main(["--out", str(tmp_path)])
+    assert capsys.readouterr().out.splitlines()[-1] == "edge/starlette throughput ratio: n/a"
+    assert "Nothing: every goal is met." in (tmp_path / "report.md").read_text()
+    assert report.COMMAND.startswith("make bench")
+
+
+def test_requests_slower_than_the_load_generator_allows_are_named() -> None:
+    result = throughput_result(0.8)
+    result["rows"][0]["edge"]["timeouts"] = 7
+    [named] = throughput.shortfalls(result)
+    assert "7 of" in named and "2 s timeout" in named
+
+
+def test_a_report_from_a_busy_machine_says_so() -> None:
+    busy = {**MACHINE, "load_average": [9.5, 6.0, 3.0]}
+    assert "machine was busy" in report.markdown(busy, [], [], [])
+    assert "machine was busy" not in report.markdown(MACHINE, [], [], [])
+
+
+def test_server_cpu_time_grows_with_the_work_the_process_does() -> None:
+    before = throughput.cpu_seconds(os.getpid())
+    sum(i * i for i in range(3_000_000))
+    assert throughput.cpu_seconds(os.getpid()) - before > 0.05

@@ -1,0 +1,80 @@
+"""`make demo`: the whole product on this machine, until Ctrl-C.
+
+Starts the Stripe sandbox with its demo customers, the edge proxy, a CDN serving
+`dist/cdn`, and a sample site at http://127.0.0.1:8000 that embeds the portal, with a
+selector for the customer and the language. A port already taken is swapped for a free one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from tools.stack import DEFAULT_SECRET, Stack, StackError, ensure_build
+
+PORTS = {"sandbox": 12111, "proxy": 8787, "cdn": 8080, "pages": 8000}
+
+
+def banner(stack: Stack, personas: list[str]) -> str:
+    lines = [
+        "",
+        "Invoice Portal demo is running.",
+        "",
+        f"  Open     {stack.pages_url}/",
+        "",
+        f"  proxy    {stack.edge_url}   (docs: {stack.edge_url}/v1/openapi.json)",
+        f"  CDN      {stack.cdn_url}/invoice-portal.js",
+        f"  sandbox  {stack.sandbox_url}   (Stripe-compatible, demo data)",
+        f"  logs     {stack.log_dir}",
+        "",
+        "  Other host pages: plain.html, strict-csp.html, aggressive-css.html,",
+        "  two-portals.html, module-mount.html (add ?email=big@example.com&locale=de-DE).",
+        f"  Demo customers: {', '.join(personas)}",
+        "",
+        "Press Ctrl-C to stop everything.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__)
+    parser.add_argument("--port", type=int, default=PORTS["pages"], help="the sample site's port")
+    parser.add_argument("--secret", default=DEFAULT_SECRET, help="PORTAL_HASH_SECRETS")
+    parser.add_argument(
+        "--free-ports", action="store_true", help="let the system pick every port (for tests)"
+    )
+    args = parser.parse_args(argv)
+
+    ensure_build()
+    ports = {} if args.free_ports else {**PORTS, "pages": args.port}
+    stack = Stack(ports=ports, hash_secrets=args.secret)
+    try:
+        with stack:
+            personas = sorted(stack.sandbox.seed().get("customers", {}))
+            print(banner(stack, personas))
+            for name, service in stack.services.items():
+                if name in ports and service.port != ports[name]:
+                    print(f"  (port {ports[name]} was taken: the {name} runs on {service.url})")
+            sys.stdout.flush()
+            _watch(stack)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+    except StackError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _watch(stack: Stack) -> None:
+    """Wait for Ctrl-C; a piece that dies ends the demo with its log."""
+    while True:
+        time.sleep(0.5)
+        for service in stack.services.values():
+            if service.process is None or service.process.poll() is not None:
+                raise StackError(f"{service.name} stopped:\n{service.log_tail()}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
