@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from edge.errors import ApiError
 from edge.gateway import Gateway
-from edge.middleware import BodyLimit, RequestContext
+from edge.middleware import BodyLimit, JsonMessage, RequestContext
 from edge.routes import routes
 from edge.settings import ConfigError, Settings
 
@@ -77,11 +77,14 @@ class JsonLines(logging.Formatter):
     """One JSON object per line, also for the server's own plain-text messages."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        try:
-            fields = json.loads(message) if message.startswith("{") else None
-        except ValueError:
-            fields = None
+        if isinstance(record.msg, JsonMessage) and not record.args:
+            fields: object = record.msg.fields
+        else:
+            message = record.getMessage()
+            try:
+                fields = json.loads(message) if message.startswith("{") else None
+            except ValueError:
+                fields = None
         line = {"time": round(record.created, 3), "level": record.levelname.lower()}
         line |= fields if isinstance(fields, dict) else {"event": "server", "message": message}
         if record.exc_info:

@@ -19,7 +19,7 @@ import anyio
 import httpx
 import stripe
 
-from edge import merging
+from edge import merging, shapes
 from edge.cache import TTLCache
 from edge.errors import ApiError, invalid, not_found
 from edge.middleware import request_id_var
@@ -51,35 +51,34 @@ class Gateway:
 
     async def customers_by_email(self, email: str) -> list[Obj]:
         """Every Stripe customer with exactly this email, newest first, with subscriptions."""
-        key = ("email", email)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return list(cached)
-        params = _params(email=email, limit=100, expand=["data.subscriptions"])
-        found = await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
-        # Stripe's email filter is exact already; the check keeps it so whatever answers.
-        customers = [c for c in found["data"] if c.get("email") == email and not c.get("deleted")]
-        self.cache.put(key, customers, [f"email:{email}", *(c["id"] for c in customers)])
-        return customers
+
+        async def load() -> tuple[list[Obj], list[str]]:
+            params = _params(email=email, limit=100, expand=["data.subscriptions"])
+            found = await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
+            # Stripe's email filter is exact already; the check keeps it so whatever answers.
+            customers = [
+                c for c in found["data"] if c.get("email") == email and not c.get("deleted")
+            ]
+            return customers, [f"email:{email}", *(c["id"] for c in customers)]
+
+        return list(await self.cache.fetch(("email", email), load))
 
     async def customer_by_id(self, customer_id: str) -> list[Obj]:
         """The customer, with subscriptions; none when unknown or deleted."""
-        key = ("customer", customer_id)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return list(cached)
-        params = _params(expand=["subscriptions"])
-        try:
-            found = await self._call(
-                lambda: self.stripe.v1.customers.retrieve_async(customer_id, params=params)
-            )
-            customers = [] if found.get("deleted") else [found]
-        except ApiError as error:
-            if error.code != "not_found":
-                raise
-            customers = []
-        self.cache.put(key, customers, [customer_id])
-        return customers
+
+        async def load() -> tuple[list[Obj], list[str]]:
+            params = _params(expand=["subscriptions"])
+            try:
+                found = await self._call(
+                    lambda: self.stripe.v1.customers.retrieve_async(customer_id, params=params)
+                )
+            except ApiError as error:
+                if error.code != "not_found":
+                    raise
+                return [], [customer_id]
+            return ([] if found.get("deleted") else [found]), [customer_id]
+
+        return list(await self.cache.fetch(("customer", customer_id), load))
 
     async def invoices(
         self,
@@ -93,32 +92,40 @@ class Gateway:
         """One page of invoices, drafts left out, several customers merged newest first."""
         if not customers:
             return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
+
+        async def load() -> tuple[Obj, tuple[str, ...]]:
+            return await self._load_page(customers, limit, cursor, subscription, status), customers
+
         key = ("invoices", customers, limit, cursor, subscription, status)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return dict(cached)
+        return dict(await self.cache.fetch(key, load))
+
+    async def _load_page(
+        self,
+        customers: tuple[str, ...],
+        limit: int,
+        cursor: str | None,
+        subscription: str | None,
+        status: str | None,
+    ) -> Obj:
         base: Obj = {"limit": limit}
         if status:
             base["status"] = status
-        if subscription or len(customers) == 1:
-            if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
-                raise invalid("starting_after", "starting_after is not a cursor of this list")
-            params = {**base, **({"starting_after": cursor} if cursor else {})}
-            if subscription:
-                params["subscription"] = subscription
-            else:
-                params["customer"] = customers[0]
-            listed = await self._list(params)
-            shown = [i for i in listed["data"] if _visible(i, customers)]
-            last = listed["data"][-1]["id"] if listed["data"] else None
-            page = _page(shown, listed["has_more"], last if listed["has_more"] else None)
-        else:
+        if not subscription and len(customers) > 1:
             after = merging.decode_cursor(cursor, customers)
             if after is None:
                 raise invalid("starting_after", "starting_after is not a cursor of this list")
-            page = await self._merged(customers, base, limit, after)
-        self.cache.put(key, page, customers)
-        return page
+            return await self._merged(customers, base, limit, after)
+        if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
+            raise invalid("starting_after", "starting_after is not a cursor of this list")
+        params = {**base, **({"starting_after": cursor} if cursor else {})}
+        if subscription:
+            params["subscription"] = subscription
+        else:
+            params["customer"] = customers[0]
+        listed = await self._list(params)
+        shown = [i for i in listed["data"] if shapes.visible(i, customers)]
+        last = listed["data"][-1]["id"] if listed["data"] else None
+        return shapes.list_page(shown, listed["has_more"], last if listed["has_more"] else None)
 
     async def _merged(
         self, customers: tuple[str, ...], base: Obj, limit: int, after: dict[str, str | None]
@@ -135,8 +142,8 @@ class Gateway:
             lists[customer] = await self._list(params)
         merged, state = merging.merge(lists, customers, limit, after)
         has_more = any(state.get(c, "") is not None for c in customers)
-        shown = [i for i in merged if _visible(i, customers)]
-        return _page(shown, has_more, merging.encode_cursor(state) if has_more else None)
+        shown = [i for i in merged if shapes.visible(i, customers)]
+        return shapes.list_page(shown, has_more, merging.encode_cursor(state) if has_more else None)
 
     async def _list(self, params: Obj) -> Obj:
         listed = await self._call(lambda: self.stripe.v1.invoices.list_async(params=params))  # type: ignore[arg-type]
@@ -145,12 +152,13 @@ class Gateway:
     async def invoice(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
         if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
             raise not_found()
-        key = ("invoice", invoice_id)
-        invoice = self.cache.get(key)
-        if invoice is None:
-            invoice = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
-            self.cache.put(key, invoice, [_customer_id(invoice)])
-        if not _visible(invoice, customers):
+
+        async def load() -> tuple[Obj, list[str]]:
+            found = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
+            return found, [shapes.customer_id(found)]
+
+        invoice = await self.cache.fetch(("invoice", invoice_id), load)
+        if not shapes.visible(invoice, customers):
             raise not_found()
         return dict(invoice)
 
@@ -164,7 +172,7 @@ class Gateway:
         invoice = await self._call(
             lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params={"expand": expand})
         )
-        if not _visible(invoice, customers):
+        if not shapes.visible(invoice, customers):
             raise not_found()
         # A repeated click with the same key replays Stripe's first answer instead of failing.
         if invoice["status"] != "open" and not (invoice["status"] == "paid" and idempotency_key):
@@ -173,12 +181,13 @@ class Gateway:
         details = (invoice.get("parent") or {}).get("subscription_details") or {}
         subscription = details.get("subscription")
         # Stripe's own order: the invoice's method, the subscription's, the customer's.
-        own = _id(invoice.get("default_payment_method")) or _id(
+        own = shapes.ref_id(invoice.get("default_payment_method")) or shapes.ref_id(
             subscription.get("default_payment_method") if isinstance(subscription, dict) else None
         )
-        saved = _id((customer.get("invoice_settings") or {}).get("default_payment_method"))
+        invoice_settings = customer.get("invoice_settings") or {}
+        saved = shapes.ref_id(invoice_settings.get("default_payment_method"))
         if not (own or saved or customer.get("default_source")):
-            return _requires_action("no_payment_method", invoice)
+            return shapes.requires_action("no_payment_method", invoice)
         pay_params = {"payment_method": saved} if saved and not own else {}
         options = {"idempotency_key": idempotency_key or f"invoice-portal-{uuid.uuid4()}"}
         try:
@@ -201,14 +210,14 @@ class Gateway:
                     402, code or "card_declined", message, decline_code=decline
                 ) from None
             if code == "missing":
-                return _requires_action("no_payment_method", invoice)
+                return shapes.requires_action("no_payment_method", invoice)
             if code in ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_state"):
                 raise ApiError(409, "invoice_not_payable", "the invoice cannot be paid") from None
             if isinstance(error, stripe.InvalidRequestError):
                 raise ApiError(409, "invoice_not_payable", "Stripe refused to pay it") from None
             raise ApiError(502, "upstream_unavailable", "Stripe answered with an error") from None
         finally:
-            self.cache.forget([_customer_id(invoice)])
+            self.cache.forget([shapes.customer_id(invoice)])
         if paid["status"] != "paid":
             return await self._requires_authentication(invoice)
         return {"status": "paid", "invoice": paid}
@@ -221,7 +230,7 @@ class Gateway:
             )
         except ApiError:
             pass
-        return _requires_action("authentication_required", invoice)
+        return shapes.requires_action("authentication_required", invoice)
 
     def webhook_event(self, payload: bytes, signature: str) -> Obj:
         """Check the signature, then forget whatever the event makes stale."""
@@ -241,7 +250,7 @@ class Gateway:
             raise invalid("body", "the event has no type")
         obj = (event.get("data") or {}).get("object") or {}
         if event["type"].startswith(WEBHOOK_PREFIXES) and isinstance(obj, dict):
-            tags = {_customer_id(obj)} if obj.get("object") != "customer" else {obj.get("id")}
+            tags = {shapes.customer_id(obj)} if obj.get("object") != "customer" else {obj.get("id")}
             if obj.get("object") == "customer":
                 previous = (event.get("data") or {}).get("previous_attributes") or {}
                 tags |= {f"email:{obj.get('email')}", f"email:{previous.get('email')}"}
@@ -302,26 +311,3 @@ def _log_failure(failure: ApiError, attempt: int) -> None:
 def _params(**values: Any) -> Any:
     # The SDK types every parameter set as a TypedDict; these are built at run time.
     return values
-
-
-def _requires_action(reason: str, invoice: Obj) -> Obj:
-    url = invoice.get("hosted_invoice_url")
-    return {"status": "requires_action", "reason": reason, "hosted_invoice_url": url}
-
-
-def _id(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("id")
-    return value if isinstance(value, str) else None
-
-
-def _customer_id(obj: Obj) -> str:
-    return _id(obj.get("customer")) or ""
-
-
-def _visible(invoice: Obj, customers: tuple[str, ...]) -> bool:
-    return invoice.get("status") != "draft" and _customer_id(invoice) in customers
-
-
-def _page(shown: list[Obj], has_more: bool, cursor: str | None) -> Obj:
-    return {"object": "list", "data": shown, "has_more": has_more, "next_cursor": cursor}

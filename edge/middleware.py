@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 from contextvars import ContextVar
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +29,27 @@ SECURITY_HEADERS = [
 ]
 
 
+class JsonMessage:
+    """A log message made of fields: its text is their JSON, and `JsonLines` writes the fields
+    as they are instead of parsing that text back."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return json.dumps(self.fields)
+
+
+def log_fields(level: int, fields: dict[str, Any]) -> None:
+    if log.isEnabledFor(level):
+        # Built directly: logging's search of the stack for the caller costs more than the
+        # rest of the line, and no line ever shows the caller's file.
+        record = log.makeRecord(log.name, level, __name__, 0, JsonMessage(fields), (), None)
+        log.handle(record)
+
+
 class RequestContext:
     """Outermost layer: every answer, even to a bug, gets an id, the headers and a log line."""
 
@@ -39,7 +61,10 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if given and REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
+        if given and REQUEST_ID_PATTERN.fullmatch(given):
+            request_id = given
+        else:
+            request_id = secrets.token_hex(16)
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)
         started = time.perf_counter()
@@ -74,7 +99,7 @@ class RequestContext:
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             }
-            log.info(json.dumps(record))
+            log_fields(logging.INFO, record)
 
 
 class BodyLimit:
@@ -90,19 +115,20 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.paths.get(scope["path"], self.limit)
-        too_large = ApiError(413, "body_too_large", f"the body is over {limit} bytes")
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await too_large.response()(scope, receive, send)
+            await _too_large(limit).response()(scope, receive, send)
             return
         received = 0
+        too_large: ApiError | None = None
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = _too_large(limit)
                     raise too_large
             return message
 
@@ -119,7 +145,11 @@ class BodyLimit:
             # Raised by limited_receive where the app has no handler for it.
             if error is not too_large or started:
                 raise
-            await too_large.response()(scope, receive, send)
+            await error.response()(scope, receive, send)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"the body is over {limit} bytes")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -90,7 +90,11 @@ async def session(request: Request) -> Response:
         default_subscription=default,
         livemode=not settings.test_mode,
         now=int(now),
-        lifetime=settings.token_seconds,
+        # A session never outlives its expiring hash: once the hash has run out, the embed's
+        # next session attempt is refused with expired_hash and the site can sign a fresh one.
+        lifetime=settings.token_seconds
+        if expires is None
+        else max(1, min(settings.token_seconds, expires + hashing.CLOCK_SKEW - int(now))),
     )
     first = customers[0] if customers else None
     return JSONResponse(

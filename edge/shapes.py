@@ -17,30 +17,36 @@ def subscription(sub: Obj) -> Obj:
         "current_period_end": sub.get("current_period_end") or max(period_ends, default=None),
         "currency": sub.get("currency"),
         "description": sub.get("description") or _item_names(items),
-        "customer": _id(sub.get("customer")),
+        "customer": ref_id(sub.get("customer")),
     }
 
 
 def invoice(inv: Obj, now: float) -> Obj:
-    parent = inv.get("parent") or {}
-    subscription_id = (parent.get("subscription_details") or {}).get("subscription")
-    due_date = inv.get("due_date")
+    # Shaped for every invoice of every list answer: one bound lookup, no helper calls.
+    get = inv.get
+    parent = get("parent") or {}
+    subscription = (parent.get("subscription_details") or {}).get("subscription") or get(
+        "subscription"
+    )
+    customer = get("customer")
+    status = get("status")
+    due_date = get("due_date")
     return {
         "id": inv["id"],
-        "number": inv.get("number"),
-        "status": inv.get("status"),
-        "past_due": inv.get("status") == "open" and due_date is not None and due_date < now,
-        "created": inv.get("created"),
+        "number": get("number"),
+        "status": status,
+        "past_due": status == "open" and due_date is not None and due_date < now,
+        "created": get("created"),
         "due_date": due_date,
-        "paid_at": (inv.get("status_transitions") or {}).get("paid_at"),
-        "currency": inv.get("currency"),
-        "total": inv.get("total"),
-        "amount_due": inv.get("amount_due"),
-        "amount_paid": inv.get("amount_paid"),
-        "amount_remaining": inv.get("amount_remaining"),
-        "subscription": _id(subscription_id or inv.get("subscription")),
-        "customer": _id(inv.get("customer")),
-        "description": inv.get("description"),
+        "paid_at": (get("status_transitions") or {}).get("paid_at"),
+        "currency": get("currency"),
+        "total": get("total"),
+        "amount_due": get("amount_due"),
+        "amount_paid": get("amount_paid"),
+        "amount_remaining": get("amount_remaining"),
+        "subscription": subscription if type(subscription) is str else ref_id(subscription),
+        "customer": customer if type(customer) is str else ref_id(customer),
+        "description": get("description"),
     }
 
 
@@ -79,6 +85,24 @@ def page(listed: Obj, now: float) -> Obj:
     }
 
 
+def customer_id(obj: Obj) -> str:
+    return ref_id(obj.get("customer")) or ""
+
+
+def visible(invoice: Obj, customers: tuple[str, ...]) -> bool:
+    """Drafts are never shown, nor another customer's invoices."""
+    return invoice.get("status") != "draft" and customer_id(invoice) in customers
+
+
+def list_page(shown: list[Obj], has_more: bool, cursor: str | None) -> Obj:
+    return {"object": "list", "data": shown, "has_more": has_more, "next_cursor": cursor}
+
+
+def requires_action(reason: str, invoice: Obj) -> Obj:
+    url = invoice.get("hosted_invoice_url")
+    return {"status": "requires_action", "reason": reason, "hosted_invoice_url": url}
+
+
 def _item_names(items: list[Obj]) -> str | None:
     names = []
     for item in items:
@@ -90,7 +114,8 @@ def _item_names(items: list[Obj]) -> str | None:
     return ", ".join(names) or None
 
 
-def _id(value: Any) -> str | None:
+def ref_id(value: Any) -> str | None:
+    """The id of an expandable field, expanded or not."""
     if isinstance(value, dict):
         return value.get("id")
     return value if isinstance(value, str) else None

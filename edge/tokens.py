@@ -2,10 +2,16 @@
 
 Signed with a key derived from the hash secrets, so every replica with the same
 configuration accepts every other replica's tokens without a shared store.
+
+The embed sends the same token with every request of a visit, so a token that passed the full
+check is remembered (by its exact text, the secrets and the mode) and later requests only check
+its expiry. Only tokens that passed are remembered: a changed byte is a different text and
+gets the full check.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -15,6 +21,8 @@ import jwt
 
 AUDIENCE = "invoice-portal"
 ALGORITHM = "HS256"
+MAX_TOKEN_LENGTH = 8192
+VERIFIED_TOKENS = 4096
 
 
 class TokenError(Exception):
@@ -40,6 +48,15 @@ def signing_key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"invoice-portal token v1", hashlib.sha256).digest()
 
 
+@functools.lru_cache(maxsize=16)
+def _signing_keys(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(signing_key(secret) for secret in secrets)
+
+
+# (token, secrets, livemode) -> the claims it carried; insertion order is age.
+_verified: dict[tuple[str, tuple[str, ...], bool], Claims] = {}
+
+
 def issue(
     secrets: Sequence[str],
     *,
@@ -60,22 +77,37 @@ def issue(
         "dsub": default_subscription,
         "live": livemode,
     }
-    token = jwt.encode(payload, signing_key(secrets[0]), algorithm=ALGORITHM)
+    token = jwt.encode(payload, _signing_keys((secrets[0],))[0], algorithm=ALGORITHM)
     return token, expires_at
 
 
 def verify(secrets: Sequence[str], token: str, *, livemode: bool, now: int) -> Claims:
-    if len(token) > 8192:
+    if len(token) > MAX_TOKEN_LENGTH:
         raise TokenError("invalid_token", "the token is not valid")
+    key = (token, tuple(secrets), livemode)
+    claims = _verified.get(key)
+    if claims is None:
+        claims = _check(key[1], token, livemode)
+        if len(_verified) >= VERIFIED_TOKENS:
+            del _verified[next(iter(_verified))]
+        _verified[key] = claims
+    if claims.expires_at <= now:
+        _verified.pop(key, None)
+        raise TokenError("expired_token", "the token has expired: start a new session")
+    return claims
+
+
+def _check(secrets: tuple[str, ...], token: str, livemode: bool) -> Claims:
+    """The full check, all but expiry: signature, audience, required claims, types, mode."""
     claims: dict[str, object] | None = None
-    for secret in secrets:
+    for key in _signing_keys(secrets):
         try:
             claims = jwt.decode(
                 token,
-                signing_key(secret),
+                key,
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
-                # Expiry is checked below against the caller's clock.
+                # Expiry is checked by the caller, against its clock, on every request.
                 options={
                     "require": ["exp", "aud", "iat"],
                     "verify_exp": False,
@@ -99,8 +131,6 @@ def verify(secrets: Sequence[str], token: str, *, livemode: bool, now: int) -> C
         or claims.get("live") is not livemode
     ):
         raise TokenError("invalid_token", "the token is not valid")
-    if expires_at <= now:
-        raise TokenError("expired_token", "the token has expired: start a new session")
     return Claims(
         customers=tuple(customers),  # type: ignore[arg-type]
         subscriptions=tuple(subscriptions),  # type: ignore[arg-type]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import time
 
+import httpx
 import pytest
 
 from .conftest import WEBHOOK_SECRET, bearer, start, wait_for
@@ -57,6 +59,26 @@ def test_a_reload_within_the_cache_lifetime_costs_nothing(http, sandbox):
     again = start(http, "jane@example.com")
     assert sandbox.calls()["total"] == 0
     assert again["invoices"] == first["invoices"]
+
+
+def test_concurrent_list_requests_after_the_cache_expires_cost_one_stripe_call(make_proxy, faults):
+    proxy = make_proxy(cache_seconds=0.5)
+    with proxy.client() as client:
+        session = start(client, "jane@example.com")
+    time.sleep(0.6)
+    # Stripe answers slowly, so every request arrives while the first one's call is running.
+    faults.latency(400)
+    faults.reset_calls()
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=proxy.url, timeout=20.0) as client:
+            requests = [client.get("/v1/invoices", headers=bearer(session)) for _ in range(16)]
+            return list(await asyncio.gather(*requests))
+
+    answers = asyncio.run(burst())
+    assert [a.status_code for a in answers] == [200] * 16
+    assert all(a.json() == session["invoices"] for a in answers)
+    assert faults.calls()["by_endpoint"] == {"GET /v1/invoices": 1}
 
 
 def test_a_webhook_for_the_customer_clears_the_cache(http, sandbox, proxy):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from edge.hashing import make_hash
+from edge.hashing import CLOCK_SKEW, make_hash
 
 from .conftest import SECRET, bearer, signed, start
 
@@ -197,6 +197,21 @@ def test_an_expiring_hash_opens_a_session(http):
     body = {"email": "jane@example.com", "expires": expires}
     body["hash"] = make_hash(SECRET, "jane@example.com", expires)
     assert http.post("/v1/session", json=body).status_code == 200
+
+
+def test_a_session_token_never_outlives_its_expiring_hash(http):
+    # Two seconds before the end of the clock-skew grace an expired hash still opens a session.
+    hash_ends = int(time.time()) + 2
+    expires = hash_ends - CLOCK_SKEW
+    body = {"email": "jane@example.com", "expires": expires}
+    body["hash"] = make_hash(SECRET, "jane@example.com", expires)
+    session = http.post("/v1/session", json=body).json()
+    assert session["expires_at"] <= hash_ends
+    time.sleep(max(0.0, hash_ends - time.time()) + 1.1)
+    answer = http.get("/v1/invoices", headers=bearer(session))
+    assert answer.status_code == 401 and answer.json()["error"]["code"] == "expired_token"
+    renewed = http.post("/v1/session", json=body)
+    assert renewed.status_code == 403 and renewed.json()["error"]["code"] == "expired_hash"
 
 
 def test_the_owner_can_require_expiring_hashes(make_proxy):

@@ -93,3 +93,42 @@ def test_a_test_mode_token_is_refused_by_a_live_proxy():
 @pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "x" * 9000, "ey.ey.ey"])
 def test_garbage_tokens_are_refused(garbage):
     assert refusal(garbage) == "invalid_token"
+
+
+def test_a_token_checked_before_still_expires_on_time():
+    token = issue()
+    tokens.verify(SECRETS, token, livemode=False, now=NOW)
+    tokens.verify(SECRETS, token, livemode=False, now=NOW + 899)
+    assert refusal(token, now=NOW + 900) == "expired_token"
+    assert refusal(token, now=NOW + 5000) == "expired_token"
+
+
+def test_a_token_checked_before_with_one_byte_changed_is_refused():
+    token = issue(customers=["cus_A"])
+    tokens.verify(SECRETS, token, livemode=False, now=NOW)
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["cus"] = ["cus_VICTIM"]
+    tampered = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    assert refusal(f"{header}.{tampered}.{signature}") == "invalid_token"
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    assert refusal(f"{header}.{payload}.{flipped}") == "invalid_token"
+    assert refusal(token + " ") == "invalid_token"
+
+
+def test_a_token_checked_before_is_refused_under_other_secrets_or_mode():
+    token = issue()
+    tokens.verify(SECRETS, token, livemode=False, now=NOW)
+    assert refusal(token, secrets=["someone-elses-secret"]) == "invalid_token"
+    assert refusal(token, livemode=True) == "invalid_token"
+
+
+def test_remembering_checked_tokens_takes_bounded_memory(monkeypatch):
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS", 3)
+    monkeypatch.setattr(tokens, "_verified", {})
+    issued = [issue(customers=[f"cus_{n}"]) for n in range(10)]
+    for _ in range(2):
+        for n, token in enumerate(issued):
+            claims = tokens.verify(SECRETS, token, livemode=False, now=NOW)
+            assert claims.customers == (f"cus_{n}",)
+            assert len(tokens._verified) <= 3
