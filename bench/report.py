@@ -42,8 +42,8 @@ def markdown(
         f"{' / '.join(str(x) for x in machine['load_average'])}.",
         "",
         f"Reproduce: `{COMMAND}`. Every figure is set against a baseline measured in the same "
-        "run; `docs/bench.md` says what each one means. Nothing here fails a build: "
-        "shortfalls are named at the end.",
+        "run; the README's Benchmarks section says what each one means. "
+        "Nothing here fails a build: shortfalls are named at the end.",
         "",
         *_busy(machine),
         "## Headline",

@@ -1,6 +1,6 @@
 """Seed data: personas with payment methods, subscriptions and invoices in every status.
 
-A seed is JSON (docs/sandbox.md describes the format; `demo.json` beside this file is the
+A seed is JSON (the README's "Seed file format" describes it; `demo.json` beside this file is the
 demo). Ids come from a seeded generator, so every start gives the same ids. Times count back
 from the start of the current UTC day, so "past due" and "not yet due" hold on any date.
 """
