@@ -46,8 +46,12 @@ export class Client {
     }
     const error = data && typeof data === "object" && data.error;
     if (!res.ok) {
-      const { code, message } = error || {};
-      throw new ProxyError(code || `http_${res.status}`, message, res.status, error || {});
+      // The proxy always names its errors; an answer without a code came from something else
+      // (a load balancer's 502 page, an edge address that is not the proxy).
+      const { code, message } = (error && typeof error === "object" && error) || {};
+      if (typeof code !== "string")
+        throw new ProxyError("bad_response", `${method} ${url.pathname}: HTTP ${res.status} without a proxy error code`, res.status);
+      throw new ProxyError(code, message, res.status, error);
     }
     if (!data || typeof data !== "object")
       throw new ProxyError("bad_response", `${method} ${url.pathname}: not a JSON object`, res.status);

@@ -60,6 +60,10 @@ export function negotiate(wanted, fallback) {
   return { locale: SOURCE, format: SOURCE };
 }
 
+// https://docs.stripe.com/currencies: every other currency has two decimals in Stripe's amounts.
+const ZERO_DECIMAL = "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split(" ");
+const THREE_DECIMAL = ["BHD", "JOD", "KWD", "OMR", "TND"];
+
 const usable = (v) => typeof v === "string" || (v && typeof v.other === "string");
 
 export class Strings {
@@ -95,21 +99,24 @@ export class Strings {
     );
   }
 
-  // Stripe amounts are in the currency's minor unit; Intl knows how many digits that is (JPY: 0).
+  // Stripe amounts are in the currency's minor unit as Stripe counts it, which is not always
+  // Intl's (HUF, ISK, IDR: two decimals at Stripe, none in Intl); shown with up to that many.
   amount(minor, currency) {
     const code = String(currency || "").toUpperCase();
     if (!this.money.has(code)) {
+      const digits = ZERO_DECIMAL.includes(code) ? 0 : THREE_DECIMAL.includes(code) ? 3 : 2;
       let nf = null;
       try {
         nf = new Intl.NumberFormat(this.format, { style: "currency", currency: code });
+        if (nf.resolvedOptions().maximumFractionDigits < digits)
+          nf = new Intl.NumberFormat(this.format, { style: "currency", currency: code, minimumFractionDigits: 0, maximumFractionDigits: digits });
       } catch {
         // an unknown currency code: shown as number and code below
       }
-      this.money.set(code, nf);
+      this.money.set(code, nf && [nf, 10 ** digits]);
     }
-    const nf = this.money.get(code);
-    if (!nf) return `${minor} ${code}`;
-    return nf.format(minor / 10 ** nf.resolvedOptions().maximumFractionDigits);
+    const money = this.money.get(code);
+    return money ? money[0].format(minor / money[1]) : `${minor} ${code}`;
   }
 
   date(seconds) {
