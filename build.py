@@ -31,6 +31,14 @@ JS_BUDGET = 12 * 1024  # brotli bytes of all JavaScript and CSS a customer downl
 LOCALE_BUDGET = 2 * 1024  # brotli bytes of each translation file
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DEFAULT_BASE_URL = "https://cdn.example.com/invoice-portal/"
+ESBUILD_FLAGS = [
+    "--bundle",
+    "--minify",
+    "--format=iife",
+    "--target=es2020",
+    "--charset=utf8",
+    "--legal-comments=none",
+]
 
 
 class BuildError(Exception):
@@ -149,12 +157,7 @@ def bundle(english: dict[str, object], locale_files: dict[str, list[str]]) -> by
     command = [
         str(ESBUILD),
         ENTRY,
-        "--bundle",
-        "--minify",
-        "--format=iife",
-        "--target=es2020",
-        "--charset=utf8",
-        "--legal-comments=none",
+        *ESBUILD_FLAGS,
         "--log-level=warning",
         "--define:EN_STRINGS=" + compact(english).decode(),
         "--define:LOCALE_FILES=" + compact(locale_files).decode(),

@@ -10,14 +10,6 @@ from typing import Any
 from bench import personas
 from bench.processes import ROOT, Missing, require
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 RUNS = 5
 PAGES = ("plain.html", "index.html")
 
@@ -51,8 +43,10 @@ def measure() -> dict[str, Any]:
     if importlib.util.find_spec("tools.stack") is None:
         raise Missing("tools/stack.py is not in the tree yet")
     require("sandbox/__main__.py", "edge/app.py", "edge/cli.py", "dist/cdn/invoice-portal.js")
-    if not Path(CHROMIUM).exists():
-        raise Missing(f"{CHROMIUM} is not installed (Debian package chromium)")
+    from tools import chromium
+
+    if not Path(chromium.EXECUTABLE).exists():
+        raise Missing(f"{chromium.EXECUTABLE} is not installed (Debian package chromium)")
     page_name = next((p for p in PAGES if (ROOT / "tests" / "e2e" / "pages" / p).exists()), None)
     if page_name is None:
         raise Missing("no sample page in tests/e2e/pages (plain.html or index.html)")
@@ -61,19 +55,19 @@ def measure() -> dict[str, Any]:
     from tools.stack import Stack
 
     with Stack() as stack, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             found = {}
             small, big = personas.small(stack.sandbox_url), personas.big(stack.sandbox_url)
             for email in (small, big):
                 url = stack.page_url(page_name, email=email)
-                cold = _load(chromium, url, stack)
-                warm = [_load(chromium, url, stack) for _ in range(RUNS)]
+                cold = _load(browser, url, stack)
+                warm = [_load(browser, url, stack) for _ in range(RUNS)]
                 found[email] = _summary(cold, warm)
                 found[email]["invoices"] = personas.invoice_count(stack.sandbox_url, email)
-            version = chromium.version
+            version = browser.version
         finally:
-            chromium.close()
+            browser.close()
     small_ms, big_ms = found[small]["painted_ms"], found[big]["painted_ms"]
     return {
         "page": page_name,
@@ -86,9 +80,9 @@ def measure() -> dict[str, Any]:
     }
 
 
-def _load(chromium: Any, url: str, stack: Any) -> dict[str, Any]:
+def _load(browser: Any, url: str, stack: Any) -> dict[str, Any]:
     """One first visit: a fresh browser context, so no HTTP cache and no service state."""
-    context = chromium.new_context()
+    context = browser.new_context()
     try:
         page = context.new_page()
         seen: list[str] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.processes import PYTHON, ROOT, Missing
-from bench.weight import ESBUILD, ESBUILD_FLAGS
+from build import ESBUILD, ESBUILD_FLAGS
 
 BUILDS = 2
 ENTRY = ROOT / "embed" / "index.js"

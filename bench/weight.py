@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import brotli
-
+import build
 from bench.processes import ROOT, Missing
 
 CDN = ROOT / "dist" / "cdn"
-ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+ESBUILD = build.ESBUILD
 REFERENCES = {"empty Lit component": "lit-empty.js", "empty Preact component": "preact-empty.js"}
-# Same as build.py's budgets: what a page downloads for the element, and per translation.
-CODE_BUDGET = 12 * 1024
-TRANSLATION_BUDGET = 2 * 1024
-# build.py's esbuild settings (its bundle()), so the references are bundled the way the embed is.
-ESBUILD_FLAGS = [
-    "--bundle",
-    "--minify",
-    "--format=iife",
-    "--target=es2020",
-    "--charset=utf8",
-    "--legal-comments=none",
-]
+# build.py's budgets (what a page downloads for the element, and per translation), its
+# compression and its esbuild settings, so the references are bundled the way the embed is.
+CODE_BUDGET = build.JS_BUDGET
+TRANSLATION_BUDGET = build.LOCALE_BUDGET
+ESBUILD_FLAGS = build.ESBUILD_FLAGS
 
 
 def sizes(data: bytes) -> dict[str, int]:
-    return {
-        "raw": len(data),
-        "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
-        "brotli": len(brotli.compress(data, quality=11)),
-    }
+    return {"raw": len(data), "gzip": len(build.gz(data)), "brotli": len(build.br(data))}
 
 
 def is_twin(path: Path) -> bool:

@@ -94,56 +94,28 @@ class Gateway:
             return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
 
         async def load() -> tuple[Obj, tuple[str, ...]]:
-            return await self._load_page(customers, limit, cursor, subscription, status), customers
+            base: Obj = {"limit": limit, **({"status": status} if status else {})}
+            if not subscription and len(customers) > 1:
+                after = merging.decode_cursor(cursor, customers)
+                if after is None:
+                    raise invalid("starting_after", "starting_after is not a cursor of this list")
+                merged, following = await merging.page(self._list, customers, base, limit, after)
+                shown = [i for i in merged if shapes.visible(i, customers)]
+                return shapes.list_page(shown, following is not None, following), customers
+            if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
+                raise invalid("starting_after", "starting_after is not a cursor of this list")
+            params = {**base, **({"starting_after": cursor} if cursor else {})}
+            if subscription:
+                params["subscription"] = subscription
+            else:
+                params["customer"] = customers[0]
+            listed = await self._list(params)
+            shown = [i for i in listed["data"] if shapes.visible(i, customers)]
+            last = listed["data"][-1]["id"] if listed["data"] and listed["has_more"] else None
+            return shapes.list_page(shown, listed["has_more"], last), customers
 
         key = ("invoices", customers, limit, cursor, subscription, status)
         return dict(await self.cache.fetch(key, load))
-
-    async def _load_page(
-        self,
-        customers: tuple[str, ...],
-        limit: int,
-        cursor: str | None,
-        subscription: str | None,
-        status: str | None,
-    ) -> Obj:
-        base: Obj = {"limit": limit}
-        if status:
-            base["status"] = status
-        if not subscription and len(customers) > 1:
-            after = merging.decode_cursor(cursor, customers)
-            if after is None:
-                raise invalid("starting_after", "starting_after is not a cursor of this list")
-            return await self._merged(customers, base, limit, after)
-        if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
-            raise invalid("starting_after", "starting_after is not a cursor of this list")
-        params = {**base, **({"starting_after": cursor} if cursor else {})}
-        if subscription:
-            params["subscription"] = subscription
-        else:
-            params["customer"] = customers[0]
-        listed = await self._list(params)
-        shown = [i for i in listed["data"] if shapes.visible(i, customers)]
-        last = listed["data"][-1]["id"] if listed["data"] else None
-        return shapes.list_page(shown, listed["has_more"], last if listed["has_more"] else None)
-
-    async def _merged(
-        self, customers: tuple[str, ...], base: Obj, limit: int, after: dict[str, str | None]
-    ) -> Obj:
-        # Each customer's list is read from where the previous page left it; the heads are
-        # merged by date, so nothing is repeated or skipped across pages.
-        lists: dict[str, Obj] = {}
-        for customer in customers:
-            if after.get(customer, "") is None:
-                continue
-            params = {**base, "customer": customer}
-            if after.get(customer):
-                params["starting_after"] = after[customer]
-            lists[customer] = await self._list(params)
-        merged, state = merging.merge(lists, customers, limit, after)
-        has_more = any(state.get(c, "") is not None for c in customers)
-        shown = [i for i in merged if shapes.visible(i, customers)]
-        return shapes.list_page(shown, has_more, merging.encode_cursor(state) if has_more else None)
 
     async def _list(self, params: Obj) -> Obj:
         listed = await self._call(lambda: self.stripe.v1.invoices.list_async(params=params))  # type: ignore[arg-type]

@@ -12,11 +12,33 @@ import binascii
 import heapq
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 Obj = dict[str, Any]
 INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 PREFIX = "m1."
+
+
+async def page(
+    list_invoices: Callable[[Obj], Awaitable[Obj]],
+    customers: tuple[str, ...],
+    base: Obj,
+    limit: int,
+    after: dict[str, str | None],
+) -> tuple[list[Obj], str | None]:
+    """One merged page, and the cursor of the next one (None after the last)."""
+    lists: dict[str, Obj] = {}
+    for customer in customers:
+        if after.get(customer, "") is None:
+            continue
+        params = {**base, "customer": customer}
+        if after.get(customer):
+            params["starting_after"] = after[customer]
+        lists[customer] = await list_invoices(params)
+    merged, state = merge(lists, customers, limit, after)
+    has_more = any(state.get(c, "") is not None for c in customers)
+    return merged, encode_cursor(state) if has_more else None
 
 
 def merge(

@@ -1,32 +1,16 @@
-"""The OpenAPI 3.1 document of the proxy, served at /v1/openapi.json."""
+"""The OpenAPI 3.1 document of the proxy, served at /v1/openapi.json: its operations here,
+the schemas of its answers in `edge.schemas`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-Schema = dict[str, Any]
-
-
-def _ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(kind: str, **more: Any) -> Schema:
-    return {"type": [kind, "null"], **more}
-
-
-def _object(properties: dict[str, Schema], required: list[str] | None = None) -> Schema:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-    }
+from edge.schemas import BOOL, SCHEMAS, STR, Schema, obj, ref
 
 
 def _error(description: str, codes: list[str]) -> Schema:
     return {
         "description": f"{description} (codes: {', '.join(codes)})",
-        "content": {"application/json": {"schema": _ref("Error")}},
+        "content": {"application/json": {"schema": ref("Error")}},
     }
 
 
@@ -34,9 +18,6 @@ def _json(description: str, schema: Schema) -> Schema:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-INT = {"type": "integer"}
-STR = {"type": "string"}
-BOOL = {"type": "boolean"}
 INVOICE_ID = {
     "name": "id",
     "in": "path",
@@ -53,161 +34,16 @@ UPSTREAM = {
     "504": _error("Stripe did not answer in time", ["upstream_timeout"]),
 }
 
-SCHEMAS: dict[str, Schema] = {
-    "Error": _object(
-        {
-            "error": {
-                "type": "object",
-                "properties": {
-                    "code": STR,
-                    "message": STR,
-                    "param": {"type": "string", "description": "the offending parameter"},
-                    "decline_code": _nullable("string", description="Stripe's decline code"),
-                },
-                "required": ["code", "message"],
-            }
-        }
-    ),
-    "Subscription": _object(
-        {
-            "id": STR,
-            "status": STR,
-            "created": INT,
-            "current_period_end": _nullable("integer"),
-            "currency": STR,
-            "description": _nullable("string", description="plan name, for display"),
-            "customer": STR,
-        }
-    ),
-    "Invoice": _object(
-        {
-            "id": {"type": "string", "pattern": "^in_"},
-            "number": _nullable("string"),
-            "status": {"enum": ["open", "paid", "void", "uncollectible"]},
-            "past_due": {"type": "boolean", "description": "open and its due date has passed"},
-            "created": INT,
-            "due_date": _nullable("integer"),
-            "paid_at": _nullable("integer"),
-            "currency": STR,
-            "total": INT,
-            "amount_due": INT,
-            "amount_paid": INT,
-            "amount_remaining": INT,
-            "subscription": _nullable("string"),
-            "customer": STR,
-            "description": _nullable("string"),
-        }
-    ),
-    "InvoiceLine": _object(
-        {
-            "id": STR,
-            "description": _nullable("string"),
-            "amount": INT,
-            "currency": STR,
-            "quantity": _nullable("integer"),
-            "period": _object({"start": INT, "end": INT}),
-        }
-    ),
-    "InvoiceDetail": {
-        "allOf": [
-            _ref("Invoice"),
-            _object(
-                {
-                    "subtotal": INT,
-                    "tax": INT,
-                    "discount": INT,
-                    "customer_name": _nullable("string"),
-                    "customer_email": _nullable("string"),
-                    "lines": {"type": "array", "items": _ref("InvoiceLine")},
-                    "lines_has_more": BOOL,
-                }
-            ),
-        ]
-    },
-    "InvoicePage": _object(
-        {
-            "object": {"const": "list"},
-            "data": {"type": "array", "items": _ref("Invoice")},
-            "has_more": BOOL,
-            "next_cursor": _nullable(
-                "string", description="pass as starting_after for the next page; opaque"
-            ),
-        }
-    ),
-    "SessionRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "email": {
-                "type": "string",
-                "maxLength": 254,
-                "description": "exactly one of email, customer",
-            },
-            "customer": {"type": "string", "pattern": "^cus_[A-Za-z0-9]+$"},
-            "hash": {
-                "type": "string",
-                "description": "lowercase hex HMAC-SHA256 of the identifier",
-            },
-            "expires": {
-                "type": "integer",
-                "description": "unix seconds bound into an expiring hash",
-            },
-            "scope": {"enum": ["subscription", "all"], "default": "subscription"},
-            "subscription": {"type": "string", "pattern": "^sub_"},
-            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-        },
-        "oneOf": [{"required": ["email"]}, {"required": ["customer"]}],
-    },
-    "Session": _object(
-        {
-            "token": {"type": "string", "description": "bearer token, valid 15 minutes"},
-            "expires_at": INT,
-            "livemode": BOOL,
-            "features": _object({"pay": BOOL, "pdf": BOOL, "show_all": BOOL}),
-            "no_user": {"type": "boolean", "description": "no Stripe customer: an empty portal"},
-            "customer": {
-                "oneOf": [
-                    _object(
-                        {
-                            "ids": {"type": "array", "items": STR},
-                            "email": _nullable("string"),
-                            "name": _nullable("string"),
-                        }
-                    ),
-                    {"type": "null"},
-                ]
-            },
-            "merged_customers": INT,
-            "subscriptions": {"type": "array", "items": _ref("Subscription")},
-            "subscription": _nullable("string"),
-            "scope": {"enum": ["subscription", "all"]},
-            "invoices": _ref("InvoicePage"),
-        }
-    ),
-    "PayResult": {
-        "oneOf": [
-            _object({"status": {"const": "paid"}, "invoice": _ref("Invoice")}),
-            _object(
-                {
-                    "status": {"const": "requires_action"},
-                    "reason": {"enum": ["no_payment_method", "authentication_required"]},
-                    "hosted_invoice_url": _nullable("string", format="uri"),
-                }
-            ),
-        ]
-    },
-}
-
 PATHS: dict[str, Schema] = {
     "/v1/session": {
         "post": {
             "summary": "Check the hash, resolve the customer, answer a token and the first page",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("SessionRequest")}},
+                "content": {"application/json": {"schema": ref("SessionRequest")}},
             },
             "responses": {
-                "200": _json("The session", _ref("Session")),
+                "200": _json("The session", ref("Session")),
                 "400": _error("Malformed request", ["invalid_request"]),
                 "403": _error(
                     "Refused hash or disabled feature",
@@ -259,7 +95,7 @@ PATHS: dict[str, Schema] = {
                 },
             ],
             "responses": {
-                "200": _json("A page", _ref("InvoicePage")),
+                "200": _json("A page", ref("InvoicePage")),
                 "400": _error("Malformed query", ["invalid_request"]),
                 "401": TOKEN_ERRORS,
                 "403": _error("scope=all while show-all is off", ["feature_disabled"]),
@@ -274,7 +110,7 @@ PATHS: dict[str, Schema] = {
             "security": BEARER,
             "parameters": [INVOICE_ID],
             "responses": {
-                "200": _json("The invoice", _ref("InvoiceDetail")),
+                "200": _json("The invoice", ref("InvoiceDetail")),
                 "401": TOKEN_ERRORS,
                 "404": NOT_FOUND,
                 **UPSTREAM,
@@ -289,7 +125,7 @@ PATHS: dict[str, Schema] = {
             "responses": {
                 "200": _json(
                     "With Accept: application/json",
-                    _object({"url": {"type": "string", "format": "uri"}}),
+                    obj({"url": {"type": "string", "format": "uri"}}),
                 ),
                 "302": {
                     "description": "Redirect to the PDF",
@@ -326,7 +162,7 @@ PATHS: dict[str, Schema] = {
             },
             "responses": {
                 "200": _json(
-                    "Paid, or the customer must act on the hosted invoice page", _ref("PayResult")
+                    "Paid, or the customer must act on the hosted invoice page", ref("PayResult")
                 ),
                 "400": _error("Malformed key or body", ["invalid_request"]),
                 "401": TOKEN_ERRORS,
@@ -352,7 +188,7 @@ PATHS: dict[str, Schema] = {
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
             "responses": {
-                "200": _json("Received", _object({"received": BOOL, "type": STR})),
+                "200": _json("Received", obj({"received": BOOL, "type": STR})),
                 "400": _error("Bad signature or body", ["invalid_signature", "invalid_request"]),
                 "404": _error("STRIPE_WEBHOOK_SECRET is not set", ["not_found"]),
                 "413": _error("Body over 1 MB", ["body_too_large"]),
@@ -368,7 +204,7 @@ PATHS: dict[str, Schema] = {
     "/healthz": {
         "get": {
             "summary": "Liveness",
-            "responses": {"200": _json("Alive", _object({"status": {"const": "ok"}}))},
+            "responses": {"200": _json("Alive", obj({"status": {"const": "ok"}}))},
         }
     },
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import customers, shapes
+from sandbox import customers, fixtures, shapes
 from sandbox.errors import StripeError, invalid
 from sandbox.state import Sandbox
 
@@ -245,7 +245,7 @@ def mark_paid(
     sub_id = ((inv["parent"] or {}).get("subscription_details") or {}).get("subscription")
     sub = sb.store.objects["subscription"].get(sub_id or "")
     if sub and sub["status"] in ("incomplete", "past_due", "unpaid"):
-        before = shapes.clone(sub)
+        before = fixtures.clone(sub)
         sub["status"] = "active"
         sb.emit("customer.subscription.updated", sub, before)
     sb.emit("invoice.paid", inv)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import search, shapes
+from sandbox import fixtures, search, shapes
 from sandbox.errors import StripeError, invalid, missing
 from sandbox.params import EXPAND, LIST, SEARCH, check
 from sandbox.state import Sandbox
@@ -149,14 +149,14 @@ def retrieve(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str,
     p = check(raw, EXPAND)
     obj = sb.store.get("customer", ids["id"])
     if obj["id"] in sb.store.deleted:
-        return shapes.deleted("customer", obj["id"])
+        return fixtures.deleted("customer", obj["id"])
     return sb.store.render(obj, p.get("expand", ()))
 
 
 def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
     p = check(raw, {k: v for k, v in CUSTOMER.items() if k != "payment_method"})
     obj = live_customer(sb, ids["id"])
-    before = shapes.clone(obj)
+    before = fixtures.clone(obj)
     for key in ("email", "name", "description", "phone", "invoice_prefix"):
         if key in p:
             obj[key] = p[key] or None
@@ -175,7 +175,7 @@ def delete(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
     obj = live_customer(sb, ids["id"])
     sb.store.deleted.add(obj["id"])
     sb.emit("customer.deleted", obj)
-    return shapes.deleted("customer", obj["id"])
+    return fixtures.deleted("customer", obj["id"])
 
 
 def listing(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:

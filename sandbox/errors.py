@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.shapes import ERROR_KEYS
+from sandbox.fixtures import ERROR_KEYS
 
 DOCS = "https://docs.stripe.com/error-codes"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -40,7 +41,7 @@ def routes(sb: Sandbox) -> list[Route]:
     # Drawing a PDF with CJK glyphs takes seconds: keep each one until its invoice changes.
     pdfs: dict[tuple[str, str, int], bytes] = {}
 
-    def lookup(request: Request) -> dict | None:
+    def lookup(request: Request) -> dict[str, Any] | None:
         inv = sb.store.objects["invoice"].get(request.path_params["id"])
         return None if inv is None or inv["status"] == "draft" else inv
 
@@ -94,7 +95,7 @@ def routes(sb: Sandbox) -> list[Route]:
     ]
 
 
-def _page(sb: Sandbox, inv: dict, error: str | None) -> str:
+def _page(sb: Sandbox, inv: dict[str, Any], error: str | None) -> str:
     currency = inv["currency"]
     rows = "".join(
         f"<tr><td>{line['quantity']} &times; {escape(line['description'] or '')}</td>"

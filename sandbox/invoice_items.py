@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sandbox import billing, shapes
+from sandbox import billing, fixtures, shapes
 from sandbox.customers import live_customer
 from sandbox.errors import StripeError, invalid
 from sandbox.params import EXPAND, LIST, check
@@ -145,7 +145,7 @@ def delete(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
         ]
         billing.totals(sb, inv)
     sb.store.remove("invoiceitem", obj["id"])
-    return shapes.deleted("invoiceitem", obj["id"])
+    return fixtures.deleted("invoiceitem", obj["id"])
 
 
 def listing(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:

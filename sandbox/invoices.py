@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import billing, invoice_items, search, shapes
+from sandbox import billing, fixtures, invoice_items, search
 from sandbox.customers import live_customer
 from sandbox.errors import invalid
 from sandbox.params import EXPAND, LIST, SEARCH, check
@@ -102,7 +102,7 @@ def retrieve(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str,
 def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
     p = check(raw, EDITABLE)
     inv = invoice(sb, ids["id"])
-    before = shapes.clone(inv)
+    before = fixtures.clone(inv)
     if set(p) - {"expand", "metadata", "description", "footer"}:
         billing.editable(inv)
     _apply(sb, inv, p)
@@ -116,7 +116,7 @@ def delete(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
     billing.editable(inv)
     sb.store.remove("invoice", inv["id"])
     sb.emit("invoice.deleted", inv)
-    return shapes.deleted("invoice", inv["id"])
+    return fixtures.deleted("invoice", inv["id"])
 
 
 def finalize(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def lines(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, An
         more = start > 0
     else:
         more = end - start > limit
-    page = shapes.list_object(
+    page = fixtures.list_object(
         rows[start : min(end, start + limit)], more, f"/v1/invoices/{inv['id']}/lines"
     )
     return sb.store.render(page, p.get("expand", ()))

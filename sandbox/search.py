@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sandbox import shapes
+from sandbox import fixtures
 from sandbox.errors import invalid
 
 _CLAUSE = re.compile(
@@ -49,7 +49,7 @@ def _clause(text: str, fields: dict[str, str], query: str) -> Callable[[dict[str
         bound = int(raw)
     except ValueError:
         raise invalid(f"Invalid query: {query}", "query") from None
-    compare = {
+    compare: Callable[[int], bool] = {
         ">": lambda a: a > bound,
         "<": lambda a: a < bound,
         ">=": lambda a: a >= bound,
@@ -73,7 +73,7 @@ def result(
         raise invalid("Invalid page: must be a next_page value from a previous search.", "page")
     chunk = rows[offset : offset + limit]
     more = offset + limit < len(rows)
-    found = shapes.search_result(chunk, more, f"page_{offset + limit}" if more else None, url)
+    found = fixtures.search_result(chunk, more, f"page_{offset + limit}" if more else None, url)
     expand = params.get("expand") or []
     if "total_count" in expand:  # Stripe counts every match only when asked to
         expand.remove("total_count")

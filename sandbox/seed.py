@@ -18,6 +18,7 @@ DAY = 86400
 SEEDS = {"demo": Path(__file__).with_name("demo.json"), "empty": None}
 STATUSES = ("draft", "open", "paid", "void", "uncollectible")
 SHOWN_PER_STATUS = 50
+Prices = dict[tuple[str, int, str, str, str | None], str]
 
 
 class SeedError(ValueError):
@@ -43,7 +44,7 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
     data = read(name)
     today = sb.store.now() // DAY * DAY
     seeded: dict[str, Any] = {"customers": {}, "subscriptions": {}, "invoices": {}, "now": today}
-    prices: dict[tuple[str, int, str, str, str | None], str] = {}
+    prices: Prices = {}
     for index, spec in enumerate(data["customers"]):
         try:
             _customer(sb, spec, today, prices, seeded)
@@ -54,7 +55,9 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
     return seeded
 
 
-def _customer(sb: Sandbox, spec: dict[str, Any], today: int, prices: dict, seeded: dict) -> None:
+def _customer(
+    sb: Sandbox, spec: dict[str, Any], today: int, prices: Prices, seeded: dict[str, Any]
+) -> None:
     first = today - 400 * DAY
     fields = {k: spec[k] for k in ("email", "name", "description", "phone") if spec.get(k)}
     customer = customers.create_customer(sb, fields)
@@ -70,7 +73,7 @@ def _customer(sb: Sandbox, spec: dict[str, Any], today: int, prices: dict, seede
     for sub_spec in spec.get("subscriptions", ()):
         sub = _subscription(sb, customer, sub_spec, today, prices)
         seeded["subscriptions"].setdefault(email, []).append(sub["id"])
-        for inv in sb.store.ordered("invoice"):
+        for inv in sb.store.objects["invoice"].values():  # sorted below, once
             if (inv["parent"] or {}).get("subscription_details", {}).get("subscription") == sub[
                 "id"
             ]:
@@ -86,7 +89,9 @@ def _customer(sb: Sandbox, spec: dict[str, Any], today: int, prices: dict, seede
         ids.sort(key=lambda id: sb.store.sort_key(sb.store.objects["invoice"][id]), reverse=True)
 
 
-def _subscription(sb: Sandbox, customer: dict, spec: dict, today: int, prices: dict) -> dict:
+def _subscription(
+    sb: Sandbox, customer: dict[str, Any], spec: dict[str, Any], today: int, prices: Prices
+) -> dict[str, Any]:
     currency = spec.get("currency") or customer["currency"] or "usd"
     interval = spec.get("interval", "month")
     key = (spec["product"], int(spec["amount"]), currency, interval, spec.get("nickname"))
@@ -115,7 +120,7 @@ def _subscription(sb: Sandbox, customer: dict, spec: dict, today: int, prices: d
     return sub
 
 
-def _collect(sb: Sandbox, inv: dict, at: int, tax_percent: float | None) -> None:
+def _collect(sb: Sandbox, inv: dict[str, Any], at: int, tax_percent: float | None) -> None:
     if tax_percent:
         for line in sb.store.lines[inv["id"]]:
             line["taxes"] = [{
@@ -128,7 +133,9 @@ def _collect(sb: Sandbox, inv: dict, at: int, tax_percent: float | None) -> None
     billing.pay(sb, inv, out_of_band=False, at=at + 600, payment_method="pm_card_visa")
 
 
-def _invoice(sb: Sandbox, customer: dict, spec: dict, today: int) -> dict:
+def _invoice(
+    sb: Sandbox, customer: dict[str, Any], spec: dict[str, Any], today: int
+) -> dict[str, Any]:
     created = today - int(spec.get("created_days_ago", 0)) * DAY + 9 * 3600
     status = spec.get("status", "open")
     if status not in STATUSES:
@@ -161,7 +168,9 @@ def _invoice(sb: Sandbox, customer: dict, spec: dict, today: int) -> dict:
     return inv
 
 
-def _bulk(sb: Sandbox, customer: dict, spec: dict, today: int) -> list[dict]:
+def _bulk(
+    sb: Sandbox, customer: dict[str, Any], spec: dict[str, Any], today: int
+) -> list[dict[str, Any]]:
     made = []
     every = int(spec.get("every_hours", 3)) * 3600
     open_count = int(spec.get("open", 0))

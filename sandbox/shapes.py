@@ -1,42 +1,22 @@
 """Stripe objects, built from Stripe's own fixtures so their keys cannot drift.
 
-Every builder deep-copies the fixture of its resource and fills it in; keys the sandbox has
-no data for get Stripe's value for "not set" (null, empty list, empty object).
+Every builder copies the fixture of its resource (`sandbox.fixtures`) and fills it in; keys
+the sandbox has no data for get Stripe's value for "not set" (null, empty list, empty object).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-FIXTURES: dict[str, dict[str, Any]] = json.loads(
-    (Path(__file__).with_name("fixtures.json")).read_text(encoding="utf-8")
-)["resources"]
-
-# Not in Stripe's fixtures: the envelopes, fixed here once.
-LIST_KEYS = ("object", "data", "has_more", "url")
-SEARCH_KEYS = ("object", "data", "has_more", "next_page", "url")
-ERROR_KEYS = ("type", "code", "decline_code", "message", "param", "doc_url", "request_log_url")
+from sandbox.fixtures import clone, template
 
 # Rendered into absolute URLs of the address a request came in on (see app.render).
 BASE = "sandbox-base://"
 
 
-def clone(value: Any) -> Any:
-    """A deep copy for JSON-shaped data, several times faster than copy.deepcopy."""
-    if type(value) is dict:
-        return {k: clone(v) for k, v in value.items()}
-    if type(value) is list:
-        return [clone(v) for v in value]
-    return value
-
-
-def template(resource: str) -> dict[str, Any]:
-    return clone(FIXTURES[resource])  # type: ignore[no-any-return]
-
-
-def customer(id: str, created: int, email: str | None, name: str | None, prefix: str) -> dict:
+def customer(
+    id: str, created: int, email: str | None, name: str | None, prefix: str
+) -> dict[str, Any]:
     obj = template("customer")
     obj.update(
         id=id,
@@ -57,7 +37,9 @@ def customer(id: str, created: int, email: str | None, name: str | None, prefix:
     return obj
 
 
-def payment_method(id: str, created: int, card: dict[str, Any], customer: str | None) -> dict:
+def payment_method(
+    id: str, created: int, card: dict[str, Any], customer: str | None
+) -> dict[str, Any]:
     obj = template("payment_method")
     obj.update(
         id=id, created=created, customer=customer, metadata={}, allow_redisplay="unspecified"
@@ -83,7 +65,7 @@ def payment_method(id: str, created: int, card: dict[str, Any], customer: str | 
     return obj
 
 
-def product(id: str, created: int, name: str, description: str | None) -> dict:
+def product(id: str, created: int, name: str, description: str | None) -> dict[str, Any]:
     obj = template("product")
     obj.update(
         id=id,
@@ -101,7 +83,7 @@ def product(id: str, created: int, name: str, description: str | None) -> dict:
 
 def price(
     id: str, created: int, product: str, currency: str, unit_amount: int, recurring: Any
-) -> dict:
+) -> dict[str, Any]:
     obj = template("price")
     obj.update(
         id=id,
@@ -124,7 +106,7 @@ def price(
     return obj
 
 
-def plan_of(price: dict[str, Any]) -> dict | None:
+def plan_of(price: dict[str, Any]) -> dict[str, Any] | None:
     """The legacy `plan` Stripe still shows beside a recurring price."""
     if not price["recurring"]:
         return None
@@ -148,7 +130,9 @@ def plan_of(price: dict[str, Any]) -> dict | None:
     return obj
 
 
-def subscription_item(id: str, created: int, sub: str, price: dict, quantity: int) -> dict:
+def subscription_item(
+    id: str, created: int, sub: str, price: dict[str, Any], quantity: int
+) -> dict[str, Any]:
     obj = template("subscription_item")
     obj.update(
         id=id,
@@ -163,7 +147,7 @@ def subscription_item(id: str, created: int, sub: str, price: dict, quantity: in
     return obj
 
 
-def subscription(id: str, created: int, customer: str, currency: str) -> dict:
+def subscription(id: str, created: int, customer: str, currency: str) -> dict[str, Any]:
     obj = template("subscription")
     obj.update(
         id=id,
@@ -230,7 +214,7 @@ def _invoice_base() -> dict[str, Any]:
 _INVOICE = _invoice_base()
 
 
-def invoice(id: str, created: int, customer: dict[str, Any], currency: str) -> dict:
+def invoice(id: str, created: int, customer: dict[str, Any], currency: str) -> dict[str, Any]:
     # A shallow copy: the seed makes thousands of these. Every nested value the sandbox
     # changes in place gets its own copy here; the rest is shared and only ever replaced,
     # and every answer is a deep copy (Store.render), so nothing leaks between invoices.
@@ -261,7 +245,7 @@ _LINE = template("line_item")
 
 def line_item(
     id: str, invoice: str, currency: str, description: str, amount: int, qty: int
-) -> dict:
+) -> dict[str, Any]:
     obj = dict(_LINE)  # shallow, as for invoices: nested values are replaced, never changed
     obj.update(
         id=id,
@@ -282,7 +266,7 @@ def line_item(
     return obj
 
 
-def invoiceitem(id: str, created: int, customer: str, currency: str, amount: int) -> dict:
+def invoiceitem(id: str, created: int, customer: str, currency: str, amount: int) -> dict[str, Any]:
     obj = template("invoiceitem")
     obj.update(
         id=id,
@@ -308,7 +292,7 @@ def event(
     data: dict[str, Any],
     idempotency_key: str | None,
     previous: dict[str, Any] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     obj = template("event")
     obj.update(
         id=id,
@@ -322,21 +306,3 @@ def event(
     if previous is not None:
         obj["data"]["previous_attributes"] = previous
     return obj
-
-
-def deleted(resource: str, id: str) -> dict:
-    return {"id": id, "object": resource, "deleted": True}
-
-
-def list_object(data: list[Any], has_more: bool, url: str) -> dict:
-    return {"object": "list", "data": data, "has_more": has_more, "url": url}
-
-
-def search_result(data: list[Any], has_more: bool, next_page: str | None, url: str) -> dict:
-    return {
-        "object": "search_result",
-        "data": data,
-        "has_more": has_more,
-        "next_page": next_page,
-        "url": url,
-    }

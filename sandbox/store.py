@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sandbox import shapes
+from sandbox import fixtures
 from sandbox.errors import StripeError, invalid, missing
 
 PREFIXES = {
@@ -96,12 +96,12 @@ class Store:
         if after:
             key = self.sort_key(self.get(kind, after, "starting_after"))
             rows = [o for o in rows if self.sort_key(o) < key]
-            return shapes.list_object(rows[:limit], len(rows) > limit, url)
+            return fixtures.list_object(rows[:limit], len(rows) > limit, url)
         if before:
             key = self.sort_key(self.get(kind, before, "ending_before"))
             rows = [o for o in rows if self.sort_key(o) > key]
-            return shapes.list_object(rows[-limit:], len(rows) > limit, url)
-        return shapes.list_object(rows[:limit], len(rows) > limit, url)
+            return fixtures.list_object(rows[-limit:], len(rows) > limit, url)
+        return fixtures.list_object(rows[:limit], len(rows) > limit, url)
 
     @staticmethod
     def limit(params: dict[str, Any]) -> int:
@@ -119,7 +119,7 @@ class Store:
 
     def render(self, obj: dict[str, Any], expand: Iterable[str] = ()) -> dict[str, Any]:
         """A copy of an object as the API shows it, with the requested fields expanded."""
-        out: dict[str, Any] = shapes.clone(obj)
+        out: dict[str, Any] = fixtures.clone(obj)
         self._fill(out)
         for path in expand or ():
             parts = path.split(".")
@@ -134,7 +134,7 @@ class Store:
     def _fill(self, out: dict[str, Any]) -> None:
         if out.get("object") == "invoice":
             lines = self.lines.get(out["id"], [])
-            out["lines"]["data"] = shapes.clone(lines[:INVOICE_LINES_SHOWN])
+            out["lines"]["data"] = fixtures.clone(lines[:INVOICE_LINES_SHOWN])
             out["lines"]["has_more"] = len(lines) > INVOICE_LINES_SHOWN
         elif out.get("object") in ("list", "search_result"):
             for item in out["data"]:
@@ -173,7 +173,7 @@ class Store:
         ]
         url = f"/v1/customers/{node['id']}/subscriptions"
         shown = rows[:INCLUDED_SHOWN]
-        node[field] = self.render(shapes.list_object(shown, len(rows) > len(shown), url))
+        node[field] = self.render(fixtures.list_object(shown, len(rows) > len(shown), url))
         return True
 
     def _expanded(self, value: Any) -> Any:
@@ -181,7 +181,7 @@ class Store:
         return self.render(target) if target else value
 
 
-def within(created: int, bound: Any) -> bool:
+def within(created: int, bound: int | dict[str, int] | None) -> bool:
     if bound is None:
         return True
     if isinstance(bound, int):

@@ -6,7 +6,7 @@ import calendar
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox import billing, search, shapes
+from sandbox import billing, fixtures, search, shapes
 from sandbox.customers import live_customer
 from sandbox.errors import StripeError, invalid, missing_parameter
 from sandbox.params import EXPAND, LIST, SEARCH, check
@@ -75,7 +75,9 @@ def create_subscription(
     return sub
 
 
-def invoice_period(sb: Sandbox, sub: dict[str, Any], start: int, reason: str, pay: bool) -> dict:
+def invoice_period(
+    sb: Sandbox, sub: dict[str, Any], start: int, reason: str, pay: bool
+) -> dict[str, Any]:
     """Open the billing period starting at `start`: move the items on, invoice it, collect."""
     customer = sb.store.get("customer", sub["customer"])
     inv = billing.new_invoice(
@@ -131,7 +133,7 @@ def retrieve(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str,
 def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
     p = check(raw, EDITABLE)
     sub = sb.store.get("subscription", ids["id"])
-    before = shapes.clone(sub)
+    before = fixtures.clone(sub)
     for key in ("cancel_at_period_end", "collection_method", "days_until_due", "description"):
         if key in p:
             sub[key] = p[key] if p[key] != "" else None

@@ -118,14 +118,17 @@ class SandboxServer:
     def seed(self) -> dict[str, Any]:
         return self._control("GET", "/_sandbox/seed")
 
-    def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    def _control(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         data = (
             json.dumps({k: v for k, v in body.items() if v is not None}).encode() if body else None
         )
         request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
         request.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return json.loads(response.read())
+            answer: dict[str, Any] = json.loads(response.read())  # every answer is an object
+        return answer
 
 
 def _readline(process: subprocess.Popen[str], timeout: float) -> str:

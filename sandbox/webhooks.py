@@ -10,8 +10,6 @@ import logging
 import time
 from typing import Any
 
-import httpx
-
 from sandbox.shapes import BASE
 
 log = logging.getLogger("sandbox.webhooks")
@@ -51,6 +49,8 @@ class Webhooks:
         self._queue.put_nowait((self.url, self.secret, payload))
 
     async def _deliver(self, queue: asyncio.Queue[tuple[str, str, str]]) -> None:
+        import httpx  # tens of milliseconds to import: only once there is an event to post
+
         async with httpx.AsyncClient(timeout=5) as client:
             while True:
                 url, secret, payload = await queue.get()

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tools import chromium  # noqa: E402
 from tools.stack import Stack, ensure_build  # noqa: E402
 
 from .portal import TIMEOUT_MS, Tab  # noqa: E402
@@ -29,14 +30,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 E2E = Path(__file__).resolve().parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM = os.environ.get("CHROMIUM", chromium.EXECUTABLE)
 DEFAULT_CONTEXT: dict[str, Any] = {
     "locale": "en-US",
     "timezone_id": "UTC",
@@ -120,11 +114,9 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield chromium
-    chromium.close()
+    launched = chromium.launch(playwright, CHROMIUM)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox.shapes import ERROR_KEYS, LIST_KEYS, SEARCH_KEYS
+from sandbox.fixtures import ERROR_KEYS, LIST_KEYS, SEARCH_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Stripe's full fixture file where the workspace has it, else the verbatim copy we ship.

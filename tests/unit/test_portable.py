@@ -8,7 +8,7 @@ from pathlib import Path
 EDGE = Path(__file__).resolve().parents[2] / "edge"
 PORTABLE = ["app.py", "routes.py", "gateway.py", "transport.py", "middleware.py", "cache.py",
             "merging.py", "hashing.py", "tokens.py", "settings.py", "shapes.py", "errors.py",
-            "openapi.py"]  # fmt: skip
+            "schemas.py", "openapi.py"]  # fmt: skip
 MISSING_ON_PYODIDE = {"uvicorn", "threading", "socket", "subprocess", "multiprocessing", "ssl",
                       "concurrent", "signal", "select", "selectors"}  # fmt: skip
 

@@ -1,0 +1,173 @@
+"""The JSON Schemas of the proxy's answers: the components of its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(kind: str, **more: Any) -> Schema:
+    return {"type": [kind, "null"], **more}
+
+
+def obj(properties: dict[str, Schema], required: list[str] | None = None) -> Schema:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
+INT = {"type": "integer"}
+STR = {"type": "string"}
+BOOL = {"type": "boolean"}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": obj(
+        {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": STR,
+                    "message": STR,
+                    "param": {"type": "string", "description": "the offending parameter"},
+                    "decline_code": nullable("string", description="Stripe's decline code"),
+                },
+                "required": ["code", "message"],
+            }
+        }
+    ),
+    "Subscription": obj(
+        {
+            "id": STR,
+            "status": STR,
+            "created": INT,
+            "current_period_end": nullable("integer"),
+            "currency": STR,
+            "description": nullable("string", description="plan name, for display"),
+            "customer": STR,
+        }
+    ),
+    "Invoice": obj(
+        {
+            "id": {"type": "string", "pattern": "^in_"},
+            "number": nullable("string"),
+            "status": {"enum": ["open", "paid", "void", "uncollectible"]},
+            "past_due": {"type": "boolean", "description": "open and its due date has passed"},
+            "created": INT,
+            "due_date": nullable("integer"),
+            "paid_at": nullable("integer"),
+            "currency": STR,
+            "total": INT,
+            "amount_due": INT,
+            "amount_paid": INT,
+            "amount_remaining": INT,
+            "subscription": nullable("string"),
+            "customer": STR,
+            "description": nullable("string"),
+        }
+    ),
+    "InvoiceLine": obj(
+        {
+            "id": STR,
+            "description": nullable("string"),
+            "amount": INT,
+            "currency": STR,
+            "quantity": nullable("integer"),
+            "period": obj({"start": INT, "end": INT}),
+        }
+    ),
+    "InvoiceDetail": {
+        "allOf": [
+            ref("Invoice"),
+            obj(
+                {
+                    "subtotal": INT,
+                    "tax": INT,
+                    "discount": INT,
+                    "customer_name": nullable("string"),
+                    "customer_email": nullable("string"),
+                    "lines": {"type": "array", "items": ref("InvoiceLine")},
+                    "lines_has_more": BOOL,
+                }
+            ),
+        ]
+    },
+    "InvoicePage": obj(
+        {
+            "object": {"const": "list"},
+            "data": {"type": "array", "items": ref("Invoice")},
+            "has_more": BOOL,
+            "next_cursor": nullable(
+                "string", description="pass as starting_after for the next page; opaque"
+            ),
+        }
+    ),
+    "SessionRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "email": {
+                "type": "string",
+                "maxLength": 254,
+                "description": "exactly one of email, customer",
+            },
+            "customer": {"type": "string", "pattern": "^cus_[A-Za-z0-9]+$"},
+            "hash": {
+                "type": "string",
+                "description": "lowercase hex HMAC-SHA256 of the identifier",
+            },
+            "expires": {
+                "type": "integer",
+                "description": "unix seconds bound into an expiring hash",
+            },
+            "scope": {"enum": ["subscription", "all"], "default": "subscription"},
+            "subscription": {"type": "string", "pattern": "^sub_"},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+        },
+        "oneOf": [{"required": ["email"]}, {"required": ["customer"]}],
+    },
+    "Session": obj(
+        {
+            "token": {"type": "string", "description": "bearer token, valid 15 minutes"},
+            "expires_at": INT,
+            "livemode": BOOL,
+            "features": obj({"pay": BOOL, "pdf": BOOL, "show_all": BOOL}),
+            "no_user": {"type": "boolean", "description": "no Stripe customer: an empty portal"},
+            "customer": {
+                "oneOf": [
+                    obj(
+                        {
+                            "ids": {"type": "array", "items": STR},
+                            "email": nullable("string"),
+                            "name": nullable("string"),
+                        }
+                    ),
+                    {"type": "null"},
+                ]
+            },
+            "merged_customers": INT,
+            "subscriptions": {"type": "array", "items": ref("Subscription")},
+            "subscription": nullable("string"),
+            "scope": {"enum": ["subscription", "all"]},
+            "invoices": ref("InvoicePage"),
+        }
+    ),
+    "PayResult": {
+        "oneOf": [
+            obj({"status": {"const": "paid"}, "invoice": ref("Invoice")}),
+            obj(
+                {
+                    "status": {"const": "requires_action"},
+                    "reason": {"enum": ["no_payment_method", "authentication_required"]},
+                    "hosted_invoice_url": nullable("string", format="uri"),
+                }
+            ),
+        ]
+    },
+}
