@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's chromium, never `playwright install` (which downloads a browser).
+# Debian's chromium: Playwright drives /usr/bin/chromium and never downloads a browser of its own.
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fonts-dejavu-core
