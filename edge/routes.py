@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from edge import hashing, shapes, tokens
+from edge import hashing, pages, shapes, tokens
 from edge.errors import ApiError, invalid, not_found
 from edge.gateway import Gateway
 from edge.openapi import document
@@ -145,7 +145,7 @@ async def list_invoices(request: Request) -> Response:
         if error.code == "not_found":
             raise invalid("starting_after", "starting_after is not a cursor of this list") from None
         raise
-    return JSONResponse(shapes.page(listed, time.time()))
+    return pages.response(listed, time.time())
 
 
 async def invoice_detail(request: Request) -> Response:
