@@ -40,7 +40,12 @@ PATHS: dict[str, Schema] = {
             "summary": "Check the hash, resolve the customer, answer a token and the first page",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": ref("SessionRequest")}},
+                "description": "JSON, sent as application/json or as text/plain (the embed "
+                "sends text/plain so that its first call needs no CORS preflight)",
+                "content": {
+                    "application/json": {"schema": ref("SessionRequest")},
+                    "text/plain": {"schema": ref("SessionRequest")},
+                },
             },
             "responses": {
                 "200": _json("The session", ref("Session")),
@@ -57,7 +62,9 @@ PATHS: dict[str, Schema] = {
                 ),
                 "404": _error("The subscription asked for is not this customer's", ["not_found"]),
                 "413": _error("Body over 16 KB", ["body_too_large"]),
-                "415": _error("Body not application/json", ["unsupported_media_type"]),
+                "415": _error(
+                    "Body neither application/json nor text/plain", ["unsupported_media_type"]
+                ),
                 **UPSTREAM,
             },
         }

@@ -28,7 +28,10 @@ MAX_EXPIRES = 2**53
 
 async def session(request: Request) -> Response:
     settings, gateway = _parts(request)
-    body = await _json_object(request)
+    # text/plain makes the embed's first call a CORS "simple request": no preflight, so the
+    # first paint waits for one round trip to the proxy, not two. Safe here: a session changes
+    # nothing, needs a valid hash, and its answer is readable only by the allowed origins.
+    body = await _json_object(request, media_types=("application/json", "text/plain"))
     _refuse_unknown(body, SESSION_FIELDS)
     email, customer = body.get("email"), body.get("customer")
     if (email is None) == (customer is None):
@@ -246,9 +249,14 @@ def _features(settings: Settings) -> dict[str, bool]:
     }
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+async def _json_object(
+    request: Request, media_types: tuple[str, ...] = ("application/json",)
+) -> dict[str, Any]:
+    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if given not in media_types:
+        raise ApiError(
+            415, "unsupported_media_type", f"send the body as JSON ({' or '.join(media_types)})"
+        )
     try:
         body = json.loads(await request.body())
     except ValueError:

@@ -62,7 +62,8 @@ export class Client {
     this.token = null;
     const { hash, expires } = this.creds;
     const body = JSON.stringify({ ...this.who, hash, expires, ...this.params });
-    const s = await this.request("POST", "v1/session", { body, headers: { "Content-Type": "application/json" } });
+    // text/plain keeps this a CORS "simple request": no preflight before the first paint.
+    const s = await this.request("POST", "v1/session", { body, headers: { "Content-Type": "text/plain" } });
     if (typeof s.token !== "string" || !s.invoices || !Array.isArray(s.invoices.data))
       throw new ProxyError("bad_response", "POST /v1/session: no token or invoices", 200);
     this.token = s.token;

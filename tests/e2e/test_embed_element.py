@@ -67,6 +67,21 @@ def test_locale_file_is_fetched_while_the_session_call_is_running(tab: Tab, stac
     expect(tab.portal().get_by_role("heading", name=t("de-DE", "list.title"))).to_be_visible()
 
 
+def test_first_paint_needs_no_cors_preflight_before_the_session_call(
+    tab: Tab, stack: Stack
+) -> None:
+    # Chromium does not show preflights to Playwright; the proxy's request log does.
+    log = stack.services["proxy"].log_path
+
+    def preflights() -> int:
+        lines = log.read_text(errors="replace").splitlines()
+        return sum('"method": "OPTIONS"' in line and '"/v1/session"' in line for line in lines)
+
+    before = preflights()
+    open_portal(tab, stack, email="hans@example.de")
+    assert preflights() == before
+
+
 def test_expired_token_is_replaced_by_a_new_session_unseen(tab: Tab, stack: Stack) -> None:
     loaded = open_portal(tab, stack, email="jane@example.com")
     invoice = loaded["response"]["invoices"][0]

@@ -67,11 +67,32 @@ def test_malformed_sessions_are_4xx_json_errors(http, body, status):
     assert answer.json()["error"]["code"] in ("invalid_request", "body_too_large")
 
 
-def test_a_body_that_is_not_json_content_is_415(http):
+@pytest.mark.parametrize("media_type", ["application/x-www-form-urlencoded", "text/html", ""])
+def test_a_body_that_is_not_json_content_is_415(http, media_type):
     answer = http.post(
-        "/v1/session", content=json.dumps(JANE), headers={"Content-Type": "text/plain"}
+        "/v1/session", content=json.dumps(JANE), headers={"Content-Type": media_type}
     )
     assert answer.status_code == 415
+    assert answer.json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_session_sent_as_text_plain_needs_no_preflight_and_is_answered(http):
+    answer = http.post(
+        "/v1/session",
+        content=json.dumps(JANE),
+        headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": ORIGIN},
+    )
+    assert answer.status_code == 200 and answer.json()["token"]
+    assert answer.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_a_text_plain_session_from_another_origin_is_not_readable_there(http):
+    answer = http.post(
+        "/v1/session",
+        content=json.dumps(JANE),
+        headers={"Content-Type": "text/plain", "Origin": "https://evil.example"},
+    )
+    assert "access-control-allow-origin" not in answer.headers
 
 
 def test_an_oversized_body_without_a_length_is_cut_off_with_413(proxy):

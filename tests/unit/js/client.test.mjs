@@ -31,7 +31,8 @@ describe("the session", () => {
     assert.equal(c.token, "t1");
     assert.equal(calls[0].url, SESSION);
     assert.equal(calls[0].method, "POST");
-    assert.equal(calls[0].headers["Content-Type"], "application/json");
+    // A CORS-safelisted type: the browser sends the session call without a preflight.
+    assert.equal(calls[0].headers["Content-Type"], "text/plain");
     assert.equal(calls[0].headers.Authorization, undefined);
     assert.equal(calls[0].init.credentials, "omit");
     assert.deepEqual(JSON.parse(calls[0].body), { email: "jane@example.com", hash: "ab12", expires: 1700000000, limit: 10 });
