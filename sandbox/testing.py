@@ -24,7 +24,61 @@ import stripe
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class SandboxServer:
+class SandboxControl:
+    """The `/_sandbox/` control API of a sandbox already running at `url`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def client(self, api_key: str = "sk_test_sandbox", **options: Any) -> stripe.StripeClient:
+        options.setdefault("max_network_retries", 0)
+        return stripe.StripeClient(api_key, base_addresses={"api": self.url}, **options)
+
+    def calls(self) -> dict[str, Any]:
+        return self._control("GET", "/_sandbox/calls")
+
+    def reset_calls(self) -> None:
+        self._control("DELETE", "/_sandbox/calls")
+
+    def fault(self, status: int = 500, count: int = 1, path: str | None = None) -> None:
+        self._control("POST", "/_sandbox/faults", {"status": status, "count": count, "path": path})
+
+    def hang(self, seconds: float, count: int = 1, path: str | None = None) -> None:
+        self._control("POST", "/_sandbox/faults", {"hang": seconds, "count": count, "path": path})
+
+    def latency(self, ms: int, path: str | None = None) -> None:
+        self._control("POST", "/_sandbox/faults", {"latency_ms": ms, "path": path})
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "/_sandbox/faults")
+
+    def reset(self) -> None:
+        self._control("POST", "/_sandbox/reset")
+
+    def set_webhook(self, url: str | None, secret: str | None) -> None:
+        self._control("POST", "/_sandbox/webhooks", {"url": url, "secret": secret})
+
+    def seed(self) -> dict[str, Any]:
+        return self._control("GET", "/_sandbox/seed")
+
+    def customers(self, email: str) -> list[str]:
+        ids: list[str] = self.seed()["customers"][email]
+        return ids
+
+    def _control(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        data = (
+            json.dumps({k: v for k, v in body.items() if v is not None}).encode() if body else None
+        )
+        request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            answer: dict[str, Any] = json.loads(response.read())  # every answer is an object
+        return answer
+
+
+class SandboxServer(SandboxControl):
     def __init__(
         self,
         seed: str | None = "demo",
@@ -37,7 +91,7 @@ class SandboxServer:
         self.webhook = (webhook_url, webhook_secret)
         self.host = host
         self.startup_timeout = startup_timeout
-        self.url = ""
+        super().__init__("")
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> SandboxServer:
@@ -86,49 +140,6 @@ class SandboxServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-    def client(self, api_key: str = "sk_test_sandbox", **options: Any) -> stripe.StripeClient:
-        options.setdefault("max_network_retries", 0)
-        return stripe.StripeClient(api_key, base_addresses={"api": self.url}, **options)
-
-    def calls(self) -> dict[str, Any]:
-        return self._control("GET", "/_sandbox/calls")
-
-    def reset_calls(self) -> None:
-        self._control("DELETE", "/_sandbox/calls")
-
-    def fault(self, status: int = 500, count: int = 1, path: str | None = None) -> None:
-        self._control("POST", "/_sandbox/faults", {"status": status, "count": count, "path": path})
-
-    def hang(self, seconds: float, count: int = 1, path: str | None = None) -> None:
-        self._control("POST", "/_sandbox/faults", {"hang": seconds, "count": count, "path": path})
-
-    def latency(self, ms: int) -> None:
-        self._control("POST", "/_sandbox/faults", {"latency_ms": ms})
-
-    def clear_faults(self) -> None:
-        self._control("DELETE", "/_sandbox/faults")
-
-    def reset(self) -> None:
-        self._control("POST", "/_sandbox/reset")
-
-    def set_webhook(self, url: str | None, secret: str | None) -> None:
-        self._control("POST", "/_sandbox/webhooks", {"url": url, "secret": secret})
-
-    def seed(self) -> dict[str, Any]:
-        return self._control("GET", "/_sandbox/seed")
-
-    def _control(
-        self, method: str, path: str, body: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        data = (
-            json.dumps({k: v for k, v in body.items() if v is not None}).encode() if body else None
-        )
-        request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
-        request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            answer: dict[str, Any] = json.loads(response.read())  # every answer is an object
-        return answer
 
 
 def _readline(process: subprocess.Popen[str], timeout: float) -> str:

@@ -26,9 +26,9 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+from sandbox.testing import SandboxControl
 from tools.process import HOST, ROOT, Service, free_port
 from tools.process import StackError as StackError
-from tools.sandbox_control import SandboxControl
 
 CDN_ROOT = ROOT / "dist" / "cdn"
 PAGES = ROOT / "tests" / "e2e" / "pages"
@@ -163,7 +163,6 @@ class Stack:
     def stop(self) -> None:
         for name in ("pages", "cdn", "proxy", "sandbox"):
             self.services[name].stop()
-        self.sandbox.close()
 
     def stop_proxy(self) -> None:
         self.services["proxy"].stop()
@@ -177,6 +176,8 @@ class Stack:
     def reset(self) -> None:
         """The sandbox as seeded, and a proxy whose cache has not seen the old state."""
         self.sandbox.reset()
+        self.sandbox.clear_faults()
+        self.sandbox.reset_calls()
         self.stop_proxy()
         self.start_proxy()
 
