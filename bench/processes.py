@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from tools.process import ROOT as ROOT
+from tools.process import Service as Service
+from tools.process import free_port as free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
 class Missing(Exception):
     """A piece the section needs is not in the tree (yet): reported, not fatal."""
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self, lines: int = 15) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def free_port() -> int:
-    # The port is released before the server binds it; a collision is unlikely and fails loudly.
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def require(*relative: str) -> None:
@@ -50,39 +29,17 @@ def require(*relative: str) -> None:
 @contextlib.contextmanager
 def serve(
     name: str, argv: list[str], env: dict[str, str], port: int, ready_path: str = "/"
-) -> Iterator[Server]:
+) -> Iterator[Service]:
     """Start `argv` (which must listen on `port`), wait until it answers HTTP, stop it after."""
-    log = Path(tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")[1])
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
-            argv, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        _wait_ready(server, name, ready_path)
-        yield server
-    finally:
-        process.terminate()
+    with tempfile.TemporaryDirectory(prefix="bench-") as logs:
+        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
+        server = Service(name, argv, port, ready_path, Path(logs), full_env)
+        server.start()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.unlink(missing_ok=True)
-
-
-def _wait_ready(server: Server, name: str, path: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {server.process.returncode}:\n{server.tail()}")
-        try:
-            httpx.get(server.url + path, timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{name} did not answer within {timeout:.0f} s:\n{server.tail()}")
+            server.wait_ready()
+            yield server
+        finally:
+            server.stop()
 
 
 def uvicorn_argv(app: str, port: int, factory: bool = True) -> list[str]:
@@ -93,7 +50,7 @@ def uvicorn_argv(app: str, port: int, factory: bool = True) -> list[str]:
 
 
 @contextlib.contextmanager
-def sandbox() -> Iterator[Server]:
+def sandbox() -> Iterator[Service]:
     require("sandbox/__main__.py")
     port = free_port()
     argv = [PYTHON, "-m", "sandbox", "--port", str(port), "--seed", "demo"]
@@ -116,7 +73,7 @@ def proxy_env(stripe_base: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def proxy(stripe_base: str, **settings: str) -> Iterator[Server]:
+def proxy(stripe_base: str, **settings: str) -> Iterator[Service]:
     """The real proxy under uvicorn; `settings` are more environment variables."""
     require("edge/app.py")
     port = free_port()

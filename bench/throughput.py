@@ -159,7 +159,7 @@ def _targets(edge: str, email: str) -> tuple[list[dict[str, Any]], dict[str, Any
 
 
 def _compare(
-    edge: processes.Server, bare: processes.Server, target: dict[str, Any]
+    edge: processes.Service, bare: processes.Service, target: dict[str, Any]
 ) -> dict[str, Any]:
     """ROUNDS paired runs, edge then bare, so a noisy neighbour hits both sides alike."""
     method, body, token = target["method"], target["body"], target["token"]
@@ -172,6 +172,7 @@ def _compare(
     runs: list[list[dict[str, Any]]] = [[], []]
     for _ in range(ROUNDS):
         for side, (server, url, auth) in enumerate(sides):
+            assert server.process is not None
             before = cpu_seconds(server.process.pid)
             stats = run_wrk(url, method, body, auth, DURATION)
             stats["cpu_us_per_request"] = (
