@@ -34,13 +34,18 @@ lint: install
 	$(VENV)/bin/ruff format --check edge sandbox tools bench tests build.py
 	$(VENV)/bin/mypy
 
-unit: install
+unit: install /usr/bin/redis-server
 	$(PY) -m pytest tests/unit tests/sandbox tests/integration
 
 e2e: install build $(CHROMIUM)
 	$(PY) -m pytest tests/e2e
 
-test: install $(CHROMIUM) lint
+# Debian's redis-server: the tests of shared rate limits start their own on a free port.
+/usr/bin/redis-server:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server
+
+test: install $(CHROMIUM) /usr/bin/redis-server lint
 	[ ! -f build.py ] || $(PY) build.py
 	$(PY) -m pytest
 

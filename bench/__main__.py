@@ -17,6 +17,7 @@ from bench import (
     browser,
     build_time,
     checks,
+    load,
     machine,
     report,
     stripe_calls,
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, str, ModuleType]] = [
     ("stripe_calls", "Stripe calls per portal load", stripe_calls),
     ("browser", "Browser: navigation to invoices painted", browser),
     ("throughput", "Proxy throughput and latency", throughput),
+    ("load", "Load: 200 clients for 30 s", load),
 ]
 
 

@@ -12,19 +12,23 @@ import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from edge.errors import ApiError
 from edge.gateway import Gateway
-from edge.middleware import BodyLimit, JsonMessage, RequestContext
+from edge.middleware import BodyLimit, Cors, JsonMessage, RequestContext
+from edge.pages import Pages
 from edge.routes import routes
 from edge.settings import ConfigError, Settings
+from edge.store import Store
 
 BODY_LIMIT = 16 * 1024
 WEBHOOK_BODY_LIMIT = 1024 * 1024
 log = logging.getLogger("invoice_portal")
+# Libraries whose INFO lines quote request addresses (customer emails in ?email=) or Stripe's
+# messages: only their warnings reach the proxy's log.
+QUIET_LOGGERS = ("stripe", "httpx", "httpcore", "limits")
 
 
 def create_app(
@@ -38,6 +42,8 @@ def create_app(
             print(f"invoice-portal: {error}", file=sys.stderr)
             raise SystemExit(2) from None
         configure_logging()
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     owned = http_client is None
     client = http_client or httpx.AsyncClient(timeout=settings.stripe_timeout)
 
@@ -46,6 +52,7 @@ def create_app(
         mode = "test" if settings.test_mode else "live"
         log.info(json.dumps({"event": "start", "mode": mode, "stripe": settings.api_base}))
         yield
+        await store.close()
         if owned:
             await client.aclose()
 
@@ -54,7 +61,7 @@ def create_app(
         middleware=[
             Middleware(RequestContext),
             Middleware(
-                CORSMiddleware,
+                Cors,
                 allow_origins=list(settings.allowed_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
@@ -68,8 +75,16 @@ def create_app(
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=lifespan,
     )
+    # PORTAL_CACHE_MB bounds all kept Stripe data: cached answers, their renderings, and the
+    # record of invoices shown.
+    store = Store(settings, seen_bytes=settings.cache_bytes // 4)
     app.state.settings = settings
-    app.state.gateway = Gateway(settings, client)
+    app.state.store = store
+    app.state.gateway = Gateway(settings, client, store)
+    app.state.pages = Pages(max_bytes=settings.cache_bytes // 4)
+    app.state.tokens = {}
+    # A path with a trailing slash is not ours: no redirect built from the request's Host.
+    app.router.redirect_slashes = False
     return app
 
 
@@ -105,6 +120,7 @@ def configure_logging() -> None:
 
 async def _api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError)
+    request.state.error_code = error.code
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return error.response(headers)
 
@@ -112,9 +128,9 @@ async def _api_error(request: Request, error: Exception) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
-        return ApiError(404, "not_found", "no such endpoint").response()
-    if error.status_code == 405:
-        return ApiError(
-            405, "method_not_allowed", "this endpoint does not take that method"
-        ).response()
-    return ApiError(error.status_code, "invalid_request", str(error.detail)).response()
+        mapped = ApiError(404, "not_found", "no such endpoint")
+    elif error.status_code == 405:
+        mapped = ApiError(405, "method_not_allowed", "this endpoint does not take that method")
+    else:
+        mapped = ApiError(error.status_code, "invalid_request", str(error.detail))
+    return await _api_error(request, mapped)

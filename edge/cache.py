@@ -2,10 +2,15 @@
 
 `fetch` is single-flight: concurrent misses for one key share one load, so an entry expiring
 under load costs one Stripe call, not one per waiting request.
+
+Its size is bounded in bytes (an estimate of what its values hold, see `size_of`), not in
+entries: one entry can be a page of a hundred invoices or a single "not found". The oldest
+entries go first when a new one does not fit, and expired ones are purged as time passes.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any
@@ -27,31 +32,59 @@ class _Flight:
 
 class TTLCache:
     def __init__(
-        self, seconds: float, max_entries: int = 2000, clock: Callable[[], float] = time.monotonic
+        self,
+        seconds: float,
+        max_bytes: int = 64 * 2**20,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.seconds = seconds
-        self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.clock = clock
-        self._entries: dict[Hashable, tuple[float, frozenset[str], Any]] = {}
+        self.bytes = 0
+        # key -> (expires at, tags, value, estimated bytes); insertion order is age.
+        self._entries: dict[Hashable, tuple[float, frozenset[str], Any, int]] = {}
         self._flights: dict[Hashable, _Flight] = {}
         self._generation = 0
+        self._next_purge = clock() + seconds
 
     def get(self, key: Hashable) -> Any | None:
+        now = self.clock()
+        if now >= self._next_purge:
+            self.purge()
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry[0] <= self.clock():
-            del self._entries[key]
+        if entry[0] <= now:
+            self._drop(key)
             return None
         return entry[2]
 
     def put(self, key: Hashable, value: Any, tags: Iterable[str]) -> None:
         if self.seconds <= 0:
             return
-        if len(self._entries) >= self.max_entries:
+        now = self.clock()
+        if now >= self._next_purge:
+            self.purge()
+        size = size_of(key) + size_of(value)
+        if size > self.max_bytes:
+            return
+        if key in self._entries:
+            self._drop(key)
+        while self.bytes + size > self.max_bytes:
             # Dicts keep insertion order: drop the oldest entry.
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = (self.clock() + self.seconds, frozenset(tags), value)
+            self._drop(next(iter(self._entries)))
+        self._entries[key] = (now + self.seconds, frozenset(tags), value, size)
+        self.bytes += size
+
+    def purge(self) -> None:
+        """Drop every expired entry."""
+        now = self.clock()
+        for key in [k for k, entry in self._entries.items() if entry[0] <= now]:
+            self._drop(key)
+        self._next_purge = now + max(self.seconds, 1.0)
+
+    def _drop(self, key: Hashable) -> None:
+        self.bytes -= self._entries.pop(key)[3]
 
     async def fetch(self, key: Hashable, load: Load) -> Any:
         """The cached value, or the one `load` gives (value, tags), shared by concurrent misses.
@@ -92,15 +125,33 @@ class TTLCache:
         wanted = set(tags)
         stale = [key for key, entry in self._entries.items() if entry[1] & wanted]
         for key in stale:
-            del self._entries[key]
+            self._drop(key)
         self._invalidate_flights()
         return len(stale)
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = 0
         self._invalidate_flights()
 
     def _invalidate_flights(self) -> None:
         # Loads already running may predate the change: later requests start their own.
         self._generation += 1
         self._flights.clear()
+
+
+def size_of(value: Any) -> int:
+    """The bytes a value of Stripe data holds: its containers, strings and numbers, counted
+    every time they appear (an overestimate where objects are shared, never an underestimate
+    of what the cache alone keeps alive)."""
+    size = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        size += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return size

@@ -1,29 +1,33 @@
 """The only module that talks to Stripe.
 
-Every call goes through `_call`: a timeout per attempt, retries with exponential backoff and
-jitter on 429, 5xx and network errors, all within one overall deadline. Answers are plain
-dicts, cached per customer for a few seconds and cleared by webhooks.
+Every call goes through `_call`: one Stripe call from the process's budget, a timeout per
+attempt, retries with exponential backoff and jitter on 5xx and network errors (a 429 once),
+all within one deadline for the whole request, however many calls it makes. Answers are plain
+dicts, cached per customer for a few seconds (misses too) and cleared by webhooks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import anyio
 import httpx
 import stripe
 
-from edge import merging, shapes
+from edge import cursors, merging, shapes
 from edge.cache import TTLCache
-from edge.errors import ApiError, invalid, not_found
+from edge.errors import ApiError, invalid, not_found, rate_limited
 from edge.middleware import request_id_var
 from edge.settings import Settings
+from edge.store import Store
 from edge.transport import StripeTransport
 
 Obj = dict[str, Any]
@@ -34,12 +38,24 @@ RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
 BACKOFF_BASE = 0.1
 BACKOFF_CAP = 2.0
 MAX_ATTEMPTS = 5
-WEBHOOK_PREFIXES = ("invoice.", "customer.", "invoiceitem.")
+MAX_RATE_LIMITED_ATTEMPTS = 2
+KEY_REFUSED = "Stripe refused the proxy's key"
+WEBHOOK_TOLERANCE = 300
+READY_SECONDS = 300.0
+NOT_READY_SECONDS = 10.0
+# The moment the current request's Stripe calls must be done by (anyio's clock); each request
+# runs in its own task, so its first call sets it for the rest of that request.
+_deadline: ContextVar[float | None] = ContextVar("stripe_deadline", default=None)
+# A cached "Stripe has no such object".
+MISSING: Obj = {"object": "missing"}
 
 
 class Gateway:
-    def __init__(self, settings: Settings, http_client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, settings: Settings, http_client: httpx.AsyncClient, store: Store | None = None
+    ) -> None:
         self.settings = settings
+        self.store = store or Store(settings, seen_bytes=settings.cache_bytes // 4)
         self.stripe = stripe.StripeClient(
             settings.stripe_secret_key,
             stripe_version=stripe.api_version,
@@ -47,7 +63,9 @@ class Gateway:
             http_client=StripeTransport(http_client),
             max_network_retries=0,
         )
-        self.cache = TTLCache(settings.cache_seconds)
+        self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.cache_bytes // 2)
+        self.readiness: tuple[float, ApiError | None] = (float("-inf"), None)
+        self.readiness_lock = anyio.Lock()
 
     async def customers_by_email(self, email: str) -> list[Obj]:
         """Every Stripe customer with exactly this email, newest first, with subscriptions."""
@@ -85,36 +103,30 @@ class Gateway:
         customers: tuple[str, ...],
         *,
         limit: int,
-        cursor: str | None,
+        position: str | None,
         subscription: str | None,
         status: str | None,
     ) -> Obj:
-        """One page of invoices, drafts left out, several customers merged newest first."""
+        """One page of invoices, drafts left out, several customers merged newest first.
+
+        `position` is where a signed cursor of ours left off (see `cursors`); the page's
+        `next_cursor` is signed for these customers, and its invoices are remembered as shown.
+        """
         if not customers:
             return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
 
         async def load() -> tuple[Obj, tuple[str, ...]]:
-            base: Obj = {"limit": limit, **({"status": status} if status else {})}
-            if not subscription and len(customers) > 1:
-                after = merging.decode_cursor(cursor, customers)
-                if after is None:
-                    raise invalid("starting_after", "starting_after is not a cursor of this list")
-                merged, following = await merging.page(self._list, customers, base, limit, after)
-                shown = [i for i in merged if shapes.visible(i, customers)]
-                return shapes.list_page(shown, following is not None, following), customers
-            if cursor is not None and not INVOICE_PATTERN.fullmatch(cursor):
-                raise invalid("starting_after", "starting_after is not a cursor of this list")
-            params = {**base, **({"starting_after": cursor} if cursor else {})}
-            if subscription:
-                params["subscription"] = subscription
-            else:
-                params["customer"] = customers[0]
-            listed = await self._list(params)
-            shown = [i for i in listed["data"] if shapes.visible(i, customers)]
-            last = listed["data"][-1]["id"] if listed["data"] and listed["has_more"] else None
-            return shapes.list_page(shown, listed["has_more"], last), customers
+            shown, has_more, last = await merging.listing(
+                self._list, customers, limit, position, subscription, status
+            )
+            by_customer: dict[str, list[str]] = {}
+            for invoice in shown:
+                by_customer.setdefault(invoice["customer"], []).append(invoice["id"])
+            await self.store.remember(by_customer)
+            next_cursor = cursors.sign(self.settings.hash_secrets, last, customers)
+            return shapes.list_page(shown, has_more, next_cursor), customers
 
-        key = ("invoices", customers, limit, cursor, subscription, status)
+        key = ("invoices", customers, limit, position, subscription, status)
         return dict(await self.cache.fetch(key, load))
 
     async def _list(self, params: Obj) -> Obj:
@@ -126,11 +138,16 @@ class Gateway:
             raise not_found()
 
         async def load() -> tuple[Obj, list[str]]:
-            found = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
-            return found, [shapes.customer_id(found)]
+            try:
+                found = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
+            except ApiError as error:
+                if error.code != "not_found":
+                    raise
+                return MISSING, [f"invoice:{invoice_id}"]
+            return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
 
         invoice = await self.cache.fetch(("invoice", invoice_id), load)
-        if not shapes.visible(invoice, customers):
+        if invoice is MISSING or not shapes.visible(invoice, customers):
             raise not_found()
         return dict(invoice)
 
@@ -161,7 +178,7 @@ class Gateway:
         if not (own or saved or customer.get("default_source")):
             return shapes.requires_action("no_payment_method", invoice)
         pay_params = {"payment_method": saved} if saved and not own else {}
-        options = {"idempotency_key": idempotency_key or f"invoice-portal-{uuid.uuid4()}"}
+        options = {"idempotency_key": _idempotency_key(idempotency_key, invoice)}
         try:
             paid = await self._call(
                 lambda: self.stripe.v1.invoices.pay_async(
@@ -169,6 +186,12 @@ class Gateway:
                 ),
                 passthrough=True,
             )
+        except stripe.IdempotencyError:
+            raise ApiError(
+                409,
+                "idempotency_conflict",
+                "this Idempotency-Key was used for another request: use a new key",
+            ) from None
         except stripe.StripeError as error:
             code = error.code or ""
             decline = getattr(error.error, "decline_code", None) if error.error else None
@@ -185,6 +208,8 @@ class Gateway:
                 return shapes.requires_action("no_payment_method", invoice)
             if code in ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_state"):
                 raise ApiError(409, "invoice_not_payable", "the invoice cannot be paid") from None
+            if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+                raise ApiError(502, "upstream_unavailable", KEY_REFUSED) from None
             if isinstance(error, stripe.InvalidRequestError):
                 raise ApiError(409, "invoice_not_payable", "Stripe refused to pay it") from None
             raise ApiError(502, "upstream_unavailable", "Stripe answered with an error") from None
@@ -204,37 +229,64 @@ class Gateway:
             pass
         return shapes.requires_action("authentication_required", invoice)
 
-    def webhook_event(self, payload: bytes, signature: str) -> Obj:
-        """Check the signature, then forget whatever the event makes stale."""
+    def webhook_event(self, payload: bytes, signature: str) -> Any:
+        """The event Stripe signed, parsed; refused when the signature does not match or is
+        older than Stripe's tolerance, so a captured event cannot be replayed later."""
         assert self.settings.webhook_secret is not None
         try:
             stripe.WebhookSignature.verify_header(
-                payload.decode("utf-8"), signature, self.settings.webhook_secret
+                payload.decode("utf-8"),
+                signature,
+                self.settings.webhook_secret,
+                tolerance=WEBHOOK_TOLERANCE,
             )
-            event = json.loads(payload)
+            return json.loads(payload)
         except (stripe.SignatureVerificationError, UnicodeDecodeError):
             raise ApiError(
                 400, "invalid_signature", "the Stripe-Signature does not match"
             ) from None
-        except ValueError:
+        except (ValueError, RecursionError):
             raise invalid("body", "the event is not JSON") from None
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            raise invalid("body", "the event has no type")
-        obj = (event.get("data") or {}).get("object") or {}
-        if event["type"].startswith(WEBHOOK_PREFIXES) and isinstance(obj, dict):
-            tags = {shapes.customer_id(obj)} if obj.get("object") != "customer" else {obj.get("id")}
-            if obj.get("object") == "customer":
-                previous = (event.get("data") or {}).get("previous_attributes") or {}
-                tags |= {f"email:{obj.get('email')}", f"email:{previous.get('email')}"}
-            self.cache.forget(t for t in tags if isinstance(t, str))
-        return event
+
+    async def ready(self) -> ApiError | None:
+        """None when Stripe accepts the key, else the reason; remembered for a while, and
+        checked by one request at a time however many probes arrive."""
+        async with self.readiness_lock:
+            checked_at, problem = self.readiness
+            now = anyio.current_time()
+            if now < checked_at + (NOT_READY_SECONDS if problem else READY_SECONDS):
+                return problem
+            return await self._check_key()
+
+    async def _check_key(self) -> ApiError | None:
+        problem: ApiError | None
+        try:
+            with anyio.fail_after(self.settings.stripe_timeout):
+                await self.stripe.v1.customers.list_async(params={"limit": 1})
+            problem = None
+        except (stripe.AuthenticationError, stripe.PermissionError):
+            problem = ApiError(503, "stripe_key_rejected", "Stripe refuses the proxy's key")
+        except (stripe.StripeError, TimeoutError):
+            problem = ApiError(503, "stripe_unreachable", "Stripe cannot be reached")
+        self.readiness = (anyio.current_time(), problem)
+        if problem is not None:
+            log.warning(json.dumps({"event": "not_ready", "code": problem.code}))
+        return problem
 
     async def _call(self, make: Callable[[], Awaitable[Any]], *, passthrough: bool = False) -> Obj:
-        started = anyio.current_time()
+        deadline = _deadline.get()
+        if deadline is None:
+            deadline = anyio.current_time() + self.settings.stripe_deadline
+            _deadline.set(deadline)
+        throttled = 0
+        failure = ApiError(504, "upstream_timeout", "Stripe did not answer in time")
         for attempt in range(MAX_ATTEMPTS):
-            remaining = self.settings.stripe_deadline - (anyio.current_time() - started)
+            remaining = deadline - anyio.current_time()
+            if remaining <= 0:
+                break
+            await self.store.spend_stripe_call()
             try:
-                with anyio.fail_after(max(0.0, min(self.settings.stripe_timeout, remaining))):
+                with anyio.fail_after(min(self.settings.stripe_timeout, remaining)):
                     answer = await make()
                 return answer.to_dict() if hasattr(answer, "to_dict") else dict(answer)
             except TimeoutError:
@@ -243,7 +295,12 @@ class Gateway:
                 failure = ApiError(502, "upstream_unavailable", "Stripe cannot be reached")
             except stripe.StripeError as error:
                 mapped = _failure(error, passthrough)
-                if error.http_status not in RETRY_STATUSES or mapped is None:
+                throttled += error.http_status == 429
+                if (
+                    error.http_status not in RETRY_STATUSES
+                    or mapped is None
+                    or throttled >= MAX_RATE_LIMITED_ATTEMPTS
+                ):
                     _log_error(error, attempt)
                     if mapped is not None:
                         raise mapped from None
@@ -251,10 +308,19 @@ class Gateway:
                 failure = mapped
             _log_failure(failure, attempt)
             delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
-            if anyio.current_time() - started + delay >= self.settings.stripe_deadline:
+            if anyio.current_time() + delay >= deadline:
                 break
             await anyio.sleep(delay)
         raise failure
+
+
+def _idempotency_key(given: str | None, invoice: Obj) -> str:
+    """The key Stripe gets: the client's scoped to this invoice and customer, so one key
+    reused on another invoice pays that invoice instead of colliding with the first."""
+    if given is None:
+        return f"invoice-portal-{uuid.uuid4()}"
+    scope = f"{shapes.customer_id(invoice)}\n{invoice['id']}\n{given}"
+    return "invoice-portal-" + hashlib.sha256(scope.encode()).hexdigest()
 
 
 def _failure(error: stripe.StripeError, passthrough: bool) -> ApiError | None:
@@ -263,8 +329,11 @@ def _failure(error: stripe.StripeError, passthrough: bool) -> ApiError | None:
         return None
     if isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing":
         return not_found()
+    if isinstance(error, stripe.RateLimitError):
+        # Stripe is limiting the whole account: the visitor waits, the proxy does not insist.
+        return rate_limited(1, "the portal is busy: try again in a moment")
     if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
-        return ApiError(502, "upstream_unavailable", "Stripe refused the proxy's key")
+        return ApiError(502, "upstream_unavailable", KEY_REFUSED)
     return ApiError(502, "upstream_unavailable", "Stripe answered with an error")
 
 

@@ -1,4 +1,5 @@
-"""Several Stripe customers under one email, listed as one: merged newest first.
+"""One page of a customer's invoices, and of several Stripe customers under one email listed
+as one: merged newest first.
 
 Each customer's own list is read from where the previous page left it (Stripe's cursor per
 customer, carried in one opaque cursor), and the heads are merged by date, so no invoice is
@@ -15,13 +16,48 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from edge import shapes
+from edge.errors import invalid
+
 Obj = dict[str, Any]
+ListInvoices = Callable[[Obj], Awaitable[Obj]]
 INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 PREFIX = "m1."
 
 
+async def listing(
+    list_invoices: ListInvoices,
+    customers: tuple[str, ...],
+    limit: int,
+    position: str | None,
+    subscription: str | None,
+    status: str | None,
+) -> tuple[list[Obj], bool, str | None]:
+    """The invoices of one page (trimmed, drafts and strangers left out), whether more follow,
+    and the Stripe position of the next page."""
+    base: Obj = {"limit": limit, **({"status": status} if status else {})}
+    if not subscription and len(customers) > 1:
+        after = decode_cursor(position, customers)
+        if after is None:
+            raise invalid("starting_after", "starting_after is not a cursor of this list")
+        merged, following = await page(list_invoices, customers, base, limit, after)
+        shown = [shapes.trim(i) for i in merged if shapes.visible(i, customers)]
+        return shown, following is not None, following
+    if position is not None and not INVOICE_PATTERN.fullmatch(position):
+        raise invalid("starting_after", "starting_after is not a cursor of this list")
+    params = {**base, **({"starting_after": position} if position else {})}
+    if subscription:
+        params["subscription"] = subscription
+    else:
+        params["customer"] = customers[0]
+    listed = await list_invoices(params)
+    shown = [shapes.trim(i) for i in listed["data"] if shapes.visible(i, customers)]
+    has_more = bool(listed["has_more"])
+    return shown, has_more, listed["data"][-1]["id"] if listed["data"] and has_more else None
+
+
 async def page(
-    list_invoices: Callable[[Obj], Awaitable[Obj]],
+    list_invoices: ListInvoices,
     customers: tuple[str, ...],
     base: Obj,
     limit: int,

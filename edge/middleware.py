@@ -8,15 +8,19 @@ import logging
 import re
 import secrets
 import time
+import traceback
 from contextvars import ContextVar
 from typing import Any
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge.errors import ApiError
 
 log = logging.getLogger("invoice_portal")
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+MAX_LOGGED_PATH = 200
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,128}")
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -85,21 +89,50 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
-            log.exception(json.dumps({"event": "unhandled_error", "request_id": request_id}))
+        except Exception as error:
+            # Where it failed, not what it said: an exception's message can quote a customer.
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            fields = {"event": "unhandled_error", "request_id": request_id}
+            log.error(json.dumps({**fields, "type": type(error).__name__, "frames": frames}))
             if status == 0:
                 error = ApiError(500, "internal_error", "something went wrong in the proxy")
+                scope["state"]["error_code"] = error.code
                 await error.response()(scope, receive, send_with_headers)
         finally:
             record = {
                 "event": "request",
                 "request_id": request_id,
                 "method": scope["method"],
-                "path": scope["path"],
+                # The visitor's own path, cut short: a log line must not grow with the request.
+                "path": scope["path"][:MAX_LOGGED_PATH],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             }
+            code = scope["state"].get("error_code")
+            if code is not None:
+                record["code"] = code
             log_fields(logging.INFO, record)
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered and logged as the API's JSON error."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope) if scope["type"] == "http" else None
+        if (
+            headers is None
+            or scope["method"] != "OPTIONS"
+            or "origin" not in headers
+            or "access-control-request-method" not in headers
+        ):
+            await super().__call__(scope, receive, send)
+            return
+        response = self.preflight_response(request_headers=headers)
+        if response.status_code >= 400:
+            error = ApiError(400, "preflight_refused", bytes(response.body).decode())
+            scope.setdefault("state", {})["error_code"] = error.code
+            response = error.response()
+        await response(scope, receive, send)
 
 
 class BodyLimit:
@@ -117,6 +150,7 @@ class BodyLimit:
         limit = self.paths.get(scope["path"], self.limit)
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            scope.setdefault("state", {})["error_code"] = "body_too_large"
             await _too_large(limit).response()(scope, receive, send)
             return
         received = 0
@@ -145,6 +179,7 @@ class BodyLimit:
             # Raised by limited_receive where the app has no handler for it.
             if error is not too_large or started:
                 raise
+            scope.setdefault("state", {})["error_code"] = error.code
             await error.response()(scope, receive, send)
 
 

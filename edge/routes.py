@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from edge import hashing, pages, shapes, tokens
+from edge import cursors, hashing, inputs, shapes, tokens, webhooks
 from edge.errors import ApiError, invalid, not_found
-from edge.gateway import Gateway
+from edge.gateway import INVOICE_PATTERN, Gateway
 from edge.openapi import document
 from edge.settings import Settings
+from edge.store import Store
 
 SESSION_FIELDS = {"email", "customer", "hash", "expires", "scope", "subscription", "limit"}
 LIST_FIELDS = {"limit", "starting_after", "scope", "subscription", "status"}
 STATUSES = {"open", "paid", "void", "uncollectible"}
-SUBSCRIPTION_PATTERN = re.compile(r"sub_[A-Za-z0-9]{1,250}")
 IDEMPOTENCY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
 CURRENT_STATUSES = ("active", "trialing", "past_due")
 MAX_EXPIRES = 2**53
 
 
 async def session(request: Request) -> Response:
-    settings, gateway = _parts(request)
+    settings, gateway, store = _parts(request)
+    origin = request.headers.get("origin")
+    if origin is not None and origin not in settings.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", "this page's origin may not use the portal")
+    await store.hit("session_ip", request.client.host if request.client else "unknown")
     # text/plain makes the embed's first call a CORS "simple request": no preflight, so the
     # first paint waits for one round trip to the proxy, not two. Safe here: a session changes
     # nothing, needs a valid hash, and its answer is readable only by the allowed origins.
-    body = await _json_object(request, media_types=("application/json", "text/plain"))
-    _refuse_unknown(body, SESSION_FIELDS)
+    body = await inputs.json_object(request, media_types=("application/json", "text/plain"))
+    inputs.refuse_unknown(body, SESSION_FIELDS)
     email, customer = body.get("email"), body.get("customer")
     if (email is None) == (customer is None):
         raise invalid("email", "give exactly one of email and customer")
@@ -42,15 +44,15 @@ async def session(request: Request) -> Response:
         isinstance(customer, str) and hashing.is_customer_id(customer)
     ):
         raise invalid("customer", "customer must be a Stripe customer id (cus_...)")
-    given = _optional(body, "hash", str)
+    given = inputs.optional(body, "hash", str)
     if given is not None and len(given) > 128:
         raise invalid("hash", "hash is too long")
-    expires = _optional(body, "expires", int)
+    expires = inputs.optional(body, "expires", int)
     if expires is not None and not 0 < expires < MAX_EXPIRES:
         raise invalid("expires", "expires must be a unix time in seconds")
-    scope = _scope(body.get("scope", "subscription"), settings)
-    wanted = _subscription(_optional(body, "subscription", str))
-    limit = _limit(body.get("limit", 10))
+    scope = inputs.scope(body.get("scope", "subscription"), settings)
+    wanted = inputs.subscription(inputs.optional(body, "subscription", str))
+    limit = inputs.limit(body.get("limit", 10))
 
     identifier = email if email is not None else customer
     assert identifier is not None
@@ -68,6 +70,8 @@ async def session(request: Request) -> Response:
             )
         except hashing.HashError as error:
             raise ApiError(403, error.code, error.message) from None
+    # Counted once the hash is valid, so that wrong hashes can never lock a customer out.
+    await store.hit("session_identifier", identifier)
 
     if email is not None:
         customers = await gateway.customers_by_email(email)
@@ -85,7 +89,9 @@ async def session(request: Request) -> Response:
     current = [s["id"] for s in subscriptions if s.get("status") in CURRENT_STATUSES]
     default = wanted or next(iter(current or sub_ids), None)
     shown = default if scope == "subscription" else None
-    listed = await gateway.invoices(ids, limit=limit, cursor=None, subscription=shown, status=None)
+    listed = await gateway.invoices(
+        ids, limit=limit, position=None, subscription=shown, status=None
+    )
     token, expires_at = tokens.issue(
         settings.hash_secrets,
         customers=ids,
@@ -124,46 +130,41 @@ async def session(request: Request) -> Response:
 
 
 async def list_invoices(request: Request) -> Response:
-    settings, gateway = _parts(request)
-    claims = _authorise(request, settings)
+    settings, gateway, store = _parts(request)
+    claims = await _authorise(request)
     query = request.query_params
-    _refuse_unknown(dict(query), LIST_FIELDS)
-    limit = _limit(_integer(query.get("limit", "10"), "limit"))
-    cursor = query.get("starting_after") or None
-    if cursor is not None and len(cursor) > 4096:
-        raise invalid("starting_after", "starting_after is not a cursor of this list")
-    scope = _scope(query.get("scope", "subscription"), settings)
+    inputs.refuse_unknown(dict(query), LIST_FIELDS)
+    limit = inputs.limit(inputs.integer(query.get("limit", "10"), "limit"))
+    scope = inputs.scope(query.get("scope", "subscription"), settings)
     status = query.get("status") or None
     if status is not None and status not in STATUSES:
         raise invalid("status", "status must be one of open, paid, void, uncollectible")
-    wanted = _subscription(query.get("subscription") or None)
+    wanted = inputs.subscription(query.get("subscription") or None)
     if wanted is not None and wanted not in claims.subscriptions:
         raise not_found()
     shown = (wanted or claims.default_subscription) if scope == "subscription" else None
-    try:
-        listed = await gateway.invoices(
-            claims.customers, limit=limit, cursor=cursor, subscription=shown, status=status
-        )
-    except ApiError as error:
-        if error.code == "not_found":
-            raise invalid("starting_after", "starting_after is not a cursor of this list") from None
-        raise
-    return pages.response(listed, time.time())
+    position = await _position(request, claims, query.get("starting_after") or None)
+    listed = await gateway.invoices(
+        claims.customers, limit=limit, position=position, subscription=shown, status=status
+    )
+    return request.app.state.pages.response(listed, time.time())  # type: ignore[no-any-return]
 
 
 async def invoice_detail(request: Request) -> Response:
-    settings, gateway = _parts(request)
-    claims = _authorise(request, settings)
-    invoice = await gateway.invoice(request.path_params["id"], claims.customers)
+    _, gateway, _ = _parts(request)
+    claims = await _authorise(request)
+    invoice_id = await _shown_invoice(request, claims)
+    invoice = await gateway.invoice(invoice_id, claims.customers)
     return JSONResponse(shapes.invoice_detail(invoice, time.time()))
 
 
 async def invoice_pdf(request: Request) -> Response:
-    settings, gateway = _parts(request)
-    claims = _authorise(request, settings)
+    settings, gateway, _ = _parts(request)
+    claims = await _authorise(request)
     if not settings.allow_pdf:
         raise ApiError(403, "feature_disabled", "PDF downloads are turned off on this portal")
-    invoice = await gateway.invoice(request.path_params["id"], claims.customers)
+    invoice_id = await _shown_invoice(request, claims)
+    invoice = await gateway.invoice(invoice_id, claims.customers)
     url = invoice.get("invoice_pdf")
     if not url:
         raise ApiError(409, "pdf_unavailable", "this invoice has no PDF")
@@ -173,30 +174,31 @@ async def invoice_pdf(request: Request) -> Response:
 
 
 async def pay_invoice(request: Request) -> Response:
-    settings, gateway = _parts(request)
-    claims = _authorise(request, settings)
+    settings, gateway, _ = _parts(request)
+    claims = await _authorise(request)
     if not settings.allow_pay:
         raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
     key = request.headers.get("idempotency-key")
     if key is not None and not IDEMPOTENCY_PATTERN.fullmatch(key):
         raise invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 printable characters")
     if await request.body():
-        _refuse_unknown(await _json_object(request), set())
-    result = await gateway.pay(request.path_params["id"], claims.customers, key)
+        inputs.refuse_unknown(await inputs.json_object(request), set())
+    invoice_id = await _shown_invoice(request, claims)
+    result = await gateway.pay(invoice_id, claims.customers, key)
     if result["status"] == "paid":
         result = {"status": "paid", "invoice": shapes.invoice(result["invoice"], time.time())}
     return JSONResponse(result)
 
 
 async def webhook(request: Request) -> Response:
-    settings, gateway = _parts(request)
+    settings, gateway, store = _parts(request)
     if settings.webhook_secret is None:
         raise not_found()
     signature = request.headers.get("stripe-signature")
     if not signature:
         raise ApiError(400, "invalid_signature", "the Stripe-Signature header is missing")
     event = gateway.webhook_event(await request.body(), signature)
-    return JSONResponse({"received": True, "type": event["type"]})
+    return JSONResponse(await webhooks.receive(event, gateway.cache, store))
 
 
 async def openapi(request: Request) -> Response:
@@ -205,6 +207,14 @@ async def openapi(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    _, gateway, _ = _parts(request)
+    problem = await gateway.ready()
+    if problem is not None:
+        raise problem
+    return JSONResponse({"status": "ready"})
 
 
 routes = [
@@ -216,29 +226,49 @@ routes = [
     Route("/v1/stripe/webhook", webhook, methods=["POST"]),
     Route("/v1/openapi.json", openapi, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
 ]
 
 
-def _parts(request: Request) -> tuple[Settings, Gateway]:
-    return request.app.state.settings, request.app.state.gateway
+def _parts(request: Request) -> tuple[Settings, Gateway, Store]:
+    state = request.app.state
+    return state.settings, state.gateway, state.store
 
 
-def _authorise(request: Request, settings: Settings) -> tokens.Claims:
-    header = request.headers.get("authorization")
-    if not header:
-        raise ApiError(401, "missing_token", "an Authorization: Bearer token is required")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "invalid_token", "the Authorization header is not a Bearer token")
-    try:
-        return tokens.verify(
-            settings.hash_secrets,
-            token.strip(),
-            livemode=not settings.test_mode,
-            now=int(time.time()),
-        )
-    except tokens.TokenError as error:
-        raise ApiError(401, error.code, error.message) from None
+async def _authorise(request: Request) -> tokens.Claims:
+    """The token's claims, and one request counted against its customers' limit."""
+    state = request.app.state
+    claims = inputs.bearer(request, state.settings, state.tokens)
+    if claims.customers:
+        # Every token of the same customers shares one limit: new sessions do not reset it.
+        await state.store.hit("token", "|".join(claims.customers))
+    return claims
+
+
+async def _position(request: Request, claims: tokens.Claims, cursor: str | None) -> str | None:
+    """Where a list continues: only from a cursor this proxy gave these customers, or an
+    invoice it has shown them; anything else is refused before it can cost a Stripe call."""
+    if cursor is None:
+        return None
+    state = request.app.state
+    position = cursors.open_cursor(state.settings.hash_secrets, cursor, claims.customers)
+    if position is None and INVOICE_PATTERN.fullmatch(cursor):
+        if await state.store.was_shown(claims.customers, cursor):
+            position = cursor
+    if position is None:
+        raise invalid("starting_after", "starting_after is not a cursor of this list")
+    return position
+
+
+async def _shown_invoice(request: Request, claims: tokens.Claims) -> str:
+    """The invoice id of the path, if this proxy has shown it to these customers. Any other
+    id is answered as missing, without asking Stripe."""
+    invoice_id = str(request.path_params["id"])
+    if not INVOICE_PATTERN.fullmatch(invoice_id) or not claims.customers:
+        raise not_found()
+    if not await request.app.state.store.was_shown(claims.customers, invoice_id):
+        raise not_found()
+    return invoice_id
 
 
 def _features(settings: Settings) -> dict[str, bool]:
@@ -247,60 +277,3 @@ def _features(settings: Settings) -> dict[str, bool]:
         "pdf": settings.allow_pdf,
         "show_all": settings.allow_show_all,
     }
-
-
-async def _json_object(
-    request: Request, media_types: tuple[str, ...] = ("application/json",)
-) -> dict[str, Any]:
-    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if given not in media_types:
-        raise ApiError(
-            415, "unsupported_media_type", f"send the body as JSON ({' or '.join(media_types)})"
-        )
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise invalid("body", "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise invalid("body", "the body must be a JSON object")
-    return body
-
-
-def _refuse_unknown(given: dict[str, Any], known: set[str]) -> None:
-    for name in given:
-        if name not in known:
-            raise invalid(name[:100], f"unknown parameter {name[:100]!r}")
-
-
-def _optional(body: dict[str, Any], name: str, kind: type) -> Any:
-    value = body.get(name)
-    # bool is an int in Python, never in JSON.
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-        raise invalid(name, f"{name} has the wrong type")
-    return value
-
-
-def _integer(value: str, name: str) -> int:
-    if not value.isascii() or not value.isdigit() or len(value) > 6:
-        raise invalid(name, f"{name} must be a whole number")
-    return int(value)
-
-
-def _limit(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
-        raise invalid("limit", "limit must be a whole number from 1 to 100")
-    return value
-
-
-def _scope(value: Any, settings: Settings) -> str:
-    if value not in ("subscription", "all"):
-        raise invalid("scope", "scope must be subscription or all")
-    if value == "all" and not settings.allow_show_all:
-        raise ApiError(403, "feature_disabled", "showing all invoices is turned off on this portal")
-    return str(value)
-
-
-def _subscription(value: Any) -> str | None:
-    if value is not None and not (isinstance(value, str) and SUBSCRIPTION_PATTERN.fullmatch(value)):
-        raise invalid("subscription", "subscription must be a subscription id (sub_...)")
-    return value

@@ -26,6 +26,7 @@ def obj(properties: dict[str, Schema], required: list[str] | None = None) -> Sch
 INT = {"type": "integer"}
 STR = {"type": "string"}
 BOOL = {"type": "boolean"}
+SUBSCRIPTION_ID = {"type": "string", "pattern": "^sub_[A-Za-z0-9]{1,250}$"}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(
@@ -37,6 +38,11 @@ SCHEMAS: dict[str, Schema] = {
                     "message": STR,
                     "param": {"type": "string", "description": "the offending parameter"},
                     "decline_code": nullable("string", description="Stripe's decline code"),
+                    "retry_after": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "on 429: whole seconds to wait, as in Retry-After",
+                    },
                 },
                 "required": ["code", "message"],
             }
@@ -104,7 +110,9 @@ SCHEMAS: dict[str, Schema] = {
             "data": {"type": "array", "items": ref("Invoice")},
             "has_more": BOOL,
             "next_cursor": nullable(
-                "string", description="pass as starting_after for the next page; opaque"
+                "string",
+                description="opaque, bound to the token's customers: pass it as starting_after "
+                "for the next page",
             ),
         }
     ),
@@ -114,20 +122,24 @@ SCHEMAS: dict[str, Schema] = {
         "properties": {
             "email": {
                 "type": "string",
+                "format": "email",
                 "maxLength": 254,
                 "description": "exactly one of email, customer",
             },
-            "customer": {"type": "string", "pattern": "^cus_[A-Za-z0-9]+$"},
+            "customer": {"type": "string", "pattern": "^cus_[A-Za-z0-9]{1,250}$"},
             "hash": {
                 "type": "string",
-                "description": "lowercase hex HMAC-SHA256 of the identifier",
+                "pattern": "^[0-9a-fA-F]{64}$",
+                "description": "hex HMAC-SHA256 of the identifier",
             },
             "expires": {
                 "type": "integer",
+                "minimum": 1,
+                "maximum": 2**53 - 1,
                 "description": "unix seconds bound into an expiring hash",
             },
             "scope": {"enum": ["subscription", "all"], "default": "subscription"},
-            "subscription": {"type": "string", "pattern": "^sub_"},
+            "subscription": SUBSCRIPTION_ID,
             "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
         },
         "oneOf": [{"required": ["email"]}, {"required": ["customer"]}],
@@ -157,6 +169,42 @@ SCHEMAS: dict[str, Schema] = {
             "scope": {"enum": ["subscription", "all"]},
             "invoices": ref("InvoicePage"),
         }
+    ),
+    "StripeEvent": {
+        "type": "object",
+        "description": "a Stripe event, as Stripe signs it: the proxy reads these fields",
+        "properties": {
+            "id": STR,
+            "type": STR,
+            "data": {
+                "type": "object",
+                "properties": {
+                    "object": {
+                        "type": "object",
+                        "properties": {
+                            "object": STR,
+                            "id": STR,
+                            "email": nullable("string"),
+                            "customer": {"anyOf": [STR, obj({"id": STR}), {"type": "null"}]},
+                        },
+                    },
+                    "previous_attributes": {"type": "object"},
+                },
+                "required": ["object"],
+            },
+        },
+        "required": ["id", "type", "data"],
+    },
+    "WebhookReceipt": obj(
+        {
+            "received": {"const": True},
+            "type": STR,
+            "duplicate": {
+                "const": True,
+                "description": "the same event id came within the last 300 s: nothing was done",
+            },
+        },
+        required=["received", "type"],
     ),
     "PayResult": {
         "oneOf": [

@@ -8,8 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 KEY_PATTERN = re.compile(r"(sk|rk)_(test|live)_[A-Za-z0-9_]+")
 DEFAULT_API_BASE = "https://api.stripe.com"
+# The embed gives up on a request after 20 s: the proxy answers well before that.
+MAX_DEADLINE = 15.0
 GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_hex(32))'"  # noqa: S105 - a command, not a secret
 
 
@@ -31,9 +35,16 @@ class Settings:
     allow_show_all: bool = True
     cache_seconds: float = 30.0
     max_hash_lifetime: int = 7 * 24 * 3600
-    stripe_timeout: float = 10.0
-    stripe_deadline: float = 25.0
+    stripe_timeout: float = 5.0
+    # The whole request, whatever the number of Stripe calls in it; under the embed's 20 s.
+    stripe_deadline: float = 10.0
     token_seconds: int = 15 * 60
+    cache_bytes: int = 64 * 2**20
+    redis_url: str | None = None
+    limit_session_per_ip: str = "60/minute"
+    limit_session_per_identifier: str = "20/minute"
+    limit_per_token: str = "120/minute"  # noqa: S105 - a rate, not a secret
+    stripe_calls_per_second: int = 20
 
     @property
     def test_mode(self) -> bool:
@@ -88,7 +99,7 @@ class Settings:
         if not require_hash and not test_mode:
             raise ConfigError(
                 "PORTAL_REQUIRE_HASH=false is refused with a live key: remove it, or use a "
-                "sk_test_ key while developing"
+                "test key (sk_test_... or rk_test_...) while developing"
             )
 
         webhook_secret = env.get("STRIPE_WEBHOOK_SECRET", "").strip() or None
@@ -121,9 +132,43 @@ class Settings:
             max_hash_lifetime=int(
                 _number(env, "PORTAL_MAX_HASH_LIFETIME", 7 * 24 * 3600, 60, 7 * 24 * 3600)
             ),
-            stripe_timeout=_number(env, "PORTAL_STRIPE_TIMEOUT", 10.0, 0.1, 120.0),
-            stripe_deadline=_number(env, "PORTAL_STRIPE_DEADLINE", 25.0, 0.1, 300.0),
+            stripe_timeout=_number(env, "PORTAL_STRIPE_TIMEOUT", 5.0, 0.1, MAX_DEADLINE),
+            stripe_deadline=_number(env, "PORTAL_STRIPE_DEADLINE", 10.0, 0.1, MAX_DEADLINE),
+            cache_bytes=int(_number(env, "PORTAL_CACHE_MB", 64, 1, 65536) * 2**20),
+            redis_url=_redis_url(env),
+            limit_session_per_ip=_rate(env, "PORTAL_LIMIT_SESSION_PER_IP", "60/minute"),
+            limit_session_per_identifier=_rate(
+                env, "PORTAL_LIMIT_SESSION_PER_IDENTIFIER", "20/minute"
+            ),
+            limit_per_token=_rate(env, "PORTAL_LIMIT_PER_TOKEN", "120/minute"),
+            stripe_calls_per_second=int(
+                _number(env, "PORTAL_STRIPE_CALLS_PER_SECOND", 20, 1, 1000)
+            ),
         )
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    value = env.get("PORTAL_REDIS_URL", "").strip()
+    if not value:
+        return None
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            "PORTAL_REDIS_URL is not a Redis address: write redis://host:6379/0, "
+            "rediss://... for TLS, or unset it to keep limits in memory"
+        )
+    return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={value!r} is not a rate: write a count per period such as 60/minute, "
+            f"or several separated by ; such as 10/second;300/hour"
+        ) from None
+    return value
 
 
 def _is_origin(origin: str) -> bool:

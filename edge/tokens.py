@@ -4,9 +4,9 @@ Signed with a key derived from the hash secrets, so every replica with the same
 configuration accepts every other replica's tokens without a shared store.
 
 The embed sends the same token with every request of a visit, so a token that passed the full
-check is remembered (by its exact text, the secrets and the mode) and later requests only check
-its expiry. Only tokens that passed are remembered: a changed byte is a different text and
-gets the full check.
+check is remembered in the caller's `Memo` (by its exact text, the secrets and the mode) and
+later requests only check its expiry. Only tokens that passed are remembered: a changed byte
+is a different text and gets the full check.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _signing_keys(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
 
 
 # (token, secrets, livemode) -> the claims it carried; insertion order is age.
-_verified: dict[tuple[str, tuple[str, ...], bool], Claims] = {}
+Memo = dict[tuple[str, tuple[str, ...], bool], Claims]
 
 
 def issue(
@@ -81,18 +81,21 @@ def issue(
     return token, expires_at
 
 
-def verify(secrets: Sequence[str], token: str, *, livemode: bool, now: int) -> Claims:
+def verify(
+    secrets: Sequence[str], token: str, *, livemode: bool, now: int, memo: Memo | None = None
+) -> Claims:
     if len(token) > MAX_TOKEN_LENGTH:
         raise TokenError("invalid_token", "the token is not valid")
+    verified: Memo = {} if memo is None else memo
     key = (token, tuple(secrets), livemode)
-    claims = _verified.get(key)
+    claims = verified.get(key)
     if claims is None:
         claims = _check(key[1], token, livemode)
-        if len(_verified) >= VERIFIED_TOKENS:
-            del _verified[next(iter(_verified))]
-        _verified[key] = claims
+        if len(verified) >= VERIFIED_TOKENS:
+            del verified[next(iter(verified))]
+        verified[key] = claims
     if claims.expires_at <= now:
-        _verified.pop(key, None)
+        verified.pop(key, None)
         raise TokenError("expired_token", "the token has expired: start a new session")
     return claims
 

@@ -1,6 +1,8 @@
 // The edge proxy's HTTP API (docs/proxy-api.md): a session call, then bearer-token calls.
 
-const TIMEOUT_MS = 15000;
+// Longer than the proxy ever takes (PORTAL_STRIPE_DEADLINE is at most 15 s): a slow Stripe
+// reaches the customer as the proxy's own upstream_timeout, not as a silent abort.
+const TIMEOUT_MS = 20000;
 
 export class ProxyError extends Error {
   constructor(code, message, status = 0, body = {}) {

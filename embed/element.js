@@ -18,6 +18,8 @@ const ERRORS = {
   invalid_config: ["error.config"],
   invalid_request: ["error.config"],
   feature_disabled: ["error.config"],
+  origin_not_allowed: ["error.config"],
+  rate_limited: ["error.unavailable", 1],
   not_found: ["error.not_found"],
   invoice_not_payable: ["pay.not_payable"],
 };
@@ -29,6 +31,8 @@ const HINTS = {
     'with identifier + ":" + expires for an expiring hash; `invoice-portal hash IDENTIFIER` prints one',
   missing_hash: "no hash attribute, and the proxy requires one",
   expired_hash: "the expiring hash ran out: set fresh hash and expires attributes and the portal carries on",
+  origin_not_allowed: "add this page's origin (scheme://host[:port]) to the proxy's PORTAL_ALLOWED_ORIGINS",
+  rate_limited: "the proxy's rate limits (PORTAL_LIMIT_*) or its Stripe budget refused this request; it says when to retry",
   network_error: "is the proxy running, and is this page's origin in PORTAL_ALLOWED_ORIGINS? (a CORS refusal looks like a network error)",
 };
 

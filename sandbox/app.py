@@ -1,7 +1,8 @@
 """The sandbox server: Stripe's `/v1` API, the control API, the hosted invoice page and PDFs.
 
 Every `/v1` request takes the same path: count it, apply latency and faults, authenticate the
-key, find the endpoint, replay or record its idempotency key, run it, answer Stripe's JSON.
+key, find the endpoint, check a restricted key's permissions, replay or record its idempotency
+key, run it, answer Stripe's JSON.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sandbox import (
     invoice_items,
     invoices,
     params,
+    permissions,
     subscriptions,
 )
 from sandbox.errors import StripeError, api_error, invalid, not_authenticated, rate_limited
@@ -116,6 +118,7 @@ async def answer(sb: Sandbox, request: Request) -> Response:
         raw = params.parse(request.url.query)
         if body:
             raw.update(params.parse(body))
+        permissions.authorize(api_key, method, path, raw.get("expand"))
         key = request.headers.get("idempotency-key")
         if key and method == "POST":
             if len(key) > 255:

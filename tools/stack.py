@@ -83,7 +83,7 @@ class Stack:
         origins = f"{self.pages_url},http://localhost:{port['pages']}"
         edge_env = {
             **base_env,
-            "STRIPE_SECRET_KEY": "sk_test_sandbox",
+            "STRIPE_SECRET_KEY": "rk_test_sandbox",
             "STRIPE_API_BASE": self.sandbox_url,
             "PORTAL_HASH_SECRETS": hash_secrets,
             "PORTAL_ALLOWED_ORIGINS": origins,

@@ -102,7 +102,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture(scope="package")
 def stack() -> Iterator[Stack]:
     ensure_build()
-    with Stack() as running:
+    # Every test's browser comes from 127.0.0.1 and the same few demo customers, far faster
+    # than people do: the limits are raised here, and tested in tests/integration.
+    generous = {
+        "PORTAL_LIMIT_SESSION_PER_IP": "100000/minute",
+        "PORTAL_LIMIT_SESSION_PER_IDENTIFIER": "100000/minute",
+        "PORTAL_LIMIT_PER_TOKEN": "100000/minute",
+    }
+    with Stack(proxy_env=generous) as running:
         yield running
 
 

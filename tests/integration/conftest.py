@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from edge.app import create_app
+from edge.app import JsonLines, create_app
 from edge.hashing import make_hash
 from edge.settings import Settings
 from sandbox.testing import SandboxServer
@@ -39,13 +40,18 @@ class Proxy:
 
 def settings_for(sandbox_url: str, **overrides: Any) -> Settings:
     base = Settings(
-        stripe_secret_key="sk_test_integration",
+        stripe_secret_key="rk_test_integration",
         hash_secrets=(SECRET,),
         allowed_origins=(ORIGIN,),
         webhook_secret=WEBHOOK_SECRET,
         api_base=sandbox_url,
         stripe_timeout=3.0,
         stripe_deadline=6.0,
+        # The suite makes hundreds of sessions from one address: a test of a limit sets its own.
+        limit_session_per_ip="100000/minute",
+        limit_session_per_identifier="100000/minute",
+        limit_per_token="100000/minute",
+        stripe_calls_per_second=1000,
     )
     return dataclasses.replace(base, **overrides)
 
@@ -68,6 +74,37 @@ def serve(settings: Settings) -> Iterator[Proxy]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class LogLines(logging.Handler):
+    """Every line the proxies of this suite log, formatted as the proxy writes them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(JsonLines())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def log_lines() -> Iterator[LogLines]:
+    """The whole suite's log at INFO, as `invoice-portal serve` logs; test_logs.py, which
+    runs last, reads it."""
+    handler = LogLines()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield handler
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    last = [item for item in items if item.path.name == "test_logs.py"]
+    items[:] = [item for item in items if item.path.name != "test_logs.py"] + last
 
 
 @pytest.fixture(scope="session")

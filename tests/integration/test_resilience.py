@@ -12,18 +12,29 @@ import pytest
 from .conftest import signed, start
 
 
-@pytest.mark.parametrize("status", [429, 500])
-def test_a_few_stripe_failures_are_retried_and_the_answer_is_good(http, faults, status, caplog):
+@pytest.mark.parametrize(("status", "failures"), [(429, 1), (500, 2)])
+def test_a_few_stripe_failures_are_retried_and_the_answer_is_good(
+    http, faults, status, failures, caplog
+):
     caplog.set_level(logging.WARNING, logger="invoice_portal")
-    faults.fault(status, 2, "/v1/customers")
+    faults.fault(status, failures, "/v1/customers")
     answer = http.post("/v1/session", json=signed("jane@example.com"))
     assert answer.status_code == 200
     assert answer.json()["customer"]["email"] == "jane@example.com"
-    assert faults.calls()["by_endpoint"]["GET /v1/customers"] == 3
+    assert faults.calls()["by_endpoint"]["GET /v1/customers"] == failures + 1
     retries = [json.loads(r.getMessage()) for r in caplog.records if r.name == "invoice_portal"]
     retries = [r for r in retries if r["event"] == "stripe_retry"]
-    assert len(retries) == 2
+    assert len(retries) == failures
     assert {r["request_id"] for r in retries} == {answer.headers["x-request-id"]}
+
+
+def test_stripe_rate_limiting_the_proxy_is_retried_once_then_answered_429(http, faults):
+    faults.fault(429, 10, "/v1/customers")
+    answer = http.post("/v1/session", json=signed("jane@example.com"))
+    assert answer.status_code == 429
+    assert answer.json()["error"]["code"] == "rate_limited"
+    assert int(answer.headers["retry-after"]) >= 1
+    assert faults.calls()["by_endpoint"]["GET /v1/customers"] == 2
 
 
 def test_persistent_stripe_errors_become_502_upstream_unavailable(http, faults):
@@ -60,4 +71,4 @@ def test_an_unreachable_stripe_is_502_and_the_key_never_shows(make_proxy):
         answer = client.post("/v1/session", json=signed("jane@example.com"))
     assert answer.status_code == 502
     assert answer.json()["error"]["code"] == "upstream_unavailable"
-    assert "sk_test" not in answer.text
+    assert proxy.settings.stripe_secret_key[:7] not in answer.text  # not even masked

@@ -131,3 +131,47 @@ async def test_a_waiter_loads_when_the_loading_request_is_cancelled():
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def _page(n: int) -> dict[str, Any]:
+    return {"data": [{"id": f"in_{n}_{i}", "total": i, "status": "paid"} for i in range(50)]}
+
+
+def test_the_cache_holds_no_more_bytes_than_its_bound_dropping_the_oldest() -> None:
+    clock = Clock()
+    cache = TTLCache(30, max_bytes=200_000, clock=clock)
+    for n in range(500):
+        cache.put(("page", n), _page(n), ["cus_A"])
+        assert cache.bytes <= 200_000
+    assert cache.get(("page", 499)) == _page(499)
+    assert cache.get(("page", 0)) is None
+    # What it counts is what it holds: after clearing, nothing.
+    cache.clear()
+    assert cache.bytes == 0
+
+
+def test_an_answer_bigger_than_the_whole_bound_is_not_kept() -> None:
+    cache = TTLCache(30, max_bytes=1_000, clock=Clock())
+    cache.put("big", _page(1), ["cus_A"])
+    assert cache.get("big") is None and cache.bytes == 0
+
+
+def test_expired_entries_are_purged_as_time_passes_not_only_when_read() -> None:
+    clock = Clock()
+    cache = TTLCache(30, max_bytes=10**8, clock=clock)
+    for n in range(100):
+        cache.put(("page", n), _page(n), ["cus_A"])
+    full = cache.bytes
+    clock.now += 31
+    cache.put("fresh", {"data": []}, ["cus_B"])
+    assert 0 < cache.bytes < full / 50
+    assert cache.get("fresh") == {"data": []}
+
+
+def test_a_webhook_forgetting_entries_gives_their_bytes_back() -> None:
+    cache = TTLCache(30, max_bytes=10**8, clock=Clock())
+    cache.put("a", _page(1), ["cus_A"])
+    cache.put("b", _page(2), ["cus_B"])
+    before = cache.bytes
+    assert cache.forget(["cus_A"]) == 1
+    assert 0 < cache.bytes < before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 import stripe
@@ -9,6 +11,7 @@ import stripe
 from edge.errors import ApiError
 from edge.gateway import Gateway
 from edge.settings import Settings
+from edge.store import Store
 
 SETTINGS = Settings(
     stripe_secret_key="sk_test_unit",
@@ -56,11 +59,36 @@ async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("failure", [429, 500, 503, httpx.ConnectError("refused")])
-async def test_rate_limits_server_errors_and_network_errors_are_retried(failure):
+@pytest.mark.parametrize("failure", [500, 503, httpx.ConnectError("refused")])
+async def test_server_errors_and_network_errors_are_retried(failure):
     gate, seen = gateway(failure, failure, EMPTY_LIST)
     assert await gate.customers_by_email("jane@example.com") == []
     assert len(seen) == 3
+
+
+@pytest.mark.anyio
+async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
+    gate, seen = gateway(429, EMPTY_LIST)
+    assert await gate.customers_by_email("jane@example.com") == []
+    assert len(seen) == 2
+    gate, seen = gateway(*[429] * 10)
+    with pytest.raises(ApiError) as caught:
+        await gate.customers_by_email("jane@example.com")
+    assert (caught.value.status, caught.value.code) == (429, "rate_limited")
+    assert len(seen) == 2
+
+
+@pytest.mark.anyio
+async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
+    gate, seen = gateway()
+    gate.store = Store(replace(SETTINGS, stripe_calls_per_second=2), seen_bytes=10**6)
+    await gate.customers_by_email("a@example.com")
+    await gate.customers_by_email("b@example.com")
+    with pytest.raises(ApiError) as caught:
+        await gate.customers_by_email("c@example.com")
+    assert (caught.value.status, caught.value.code) == (429, "rate_limited")
+    assert caught.value.headers == {"Retry-After": "1"}
+    assert len(seen) == 2
 
 
 @pytest.mark.anyio

@@ -7,6 +7,9 @@ from starlette.responses import JSONResponse
 
 from edge import pages, shapes
 
+# One renderer for the module, as the app keeps one: later calls may answer from its renderings.
+RENDERER = pages.Pages()
+
 
 def _invoice(number: int, status: str, due_date: int | None) -> dict[str, Any]:
     return {
@@ -28,14 +31,14 @@ def _listed() -> dict[str, Any]:
 
 
 def _past_due(listed: dict[str, Any], now: float) -> list[bool]:
-    body = json.loads(pages.response(listed, now).body)
+    body = json.loads(RENDERER.response(listed, now).body)
     return [invoice["past_due"] for invoice in body["data"]]
 
 
 def test_a_repeated_page_answers_exactly_what_json_response_would() -> None:
     listed = _listed()
     for now in (1500.0, 1500.5, 2500.0, 2500.0, 3500.0):
-        answer = pages.response(dict(listed), now)
+        answer = RENDERER.response(dict(listed), now)
         expected = JSONResponse(shapes.page(listed, now))
         assert answer.body == expected.body
         assert answer.raw_headers == expected.raw_headers
@@ -55,7 +58,14 @@ def test_a_page_of_another_list_is_never_answered_from_a_rendering_of_an_earlier
     first, second = _listed(), _listed()
     second["data"][0]["total"] = 999
     second["has_more"], second["next_cursor"] = False, None
-    pages.response(first, 1500.0)
-    body = json.loads(pages.response(second, 1500.0).body)
+    RENDERER.response(first, 1500.0)
+    body = json.loads(RENDERER.response(second, 1500.0).body)
     assert body["data"][0]["total"] == 999
     assert body["has_more"] is False and body["next_cursor"] is None
+
+
+def test_renderings_kept_stay_within_their_byte_bound() -> None:
+    renderer = pages.Pages(max_bytes=2000)
+    for _ in range(50):
+        renderer.response(_listed(), 1500.0)
+        assert 0 < renderer.bytes <= 2000

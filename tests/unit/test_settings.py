@@ -23,6 +23,23 @@ def test_good_configuration_is_read_with_defaults():
     assert settings.allow_pay and settings.allow_pdf and settings.allow_show_all
 
 
+def test_limits_memory_and_redis_are_read():
+    env = GOOD | {
+        "PORTAL_LIMIT_PER_TOKEN": "10/second;300/hour",
+        "PORTAL_CACHE_MB": "16",
+        "PORTAL_REDIS_URL": "redis://cache:6379/1",
+        "PORTAL_STRIPE_CALLS_PER_SECOND": "50",
+    }
+    settings = Settings.from_env(env)
+    assert settings.limit_per_token == "10/second;300/hour"
+    assert settings.cache_bytes == 16 * 2**20
+    assert settings.redis_url == "redis://cache:6379/1"
+    assert settings.stripe_calls_per_second == 50
+    defaults = Settings.from_env(GOOD)
+    assert (defaults.stripe_deadline, defaults.redis_url) == (10.0, None)
+    assert defaults.limit_session_per_identifier == "20/minute"
+
+
 def test_several_secrets_and_origins_are_read():
     env = GOOD | {
         "PORTAL_HASH_SECRETS": "new-one, old-one",
@@ -50,6 +67,12 @@ def test_several_secrets_and_origins_are_read():
         ({"PORTAL_CACHE_SECONDS": "-1"}, "PORTAL_CACHE_SECONDS"),
         ({"STRIPE_WEBHOOK_SECRET": "secret"}, "STRIPE_WEBHOOK_SECRET"),
         ({"STRIPE_API_BASE": "localhost:12111"}, "STRIPE_API_BASE"),
+        ({"PORTAL_STRIPE_DEADLINE": "25"}, "PORTAL_STRIPE_DEADLINE"),
+        ({"PORTAL_CACHE_MB": "0"}, "PORTAL_CACHE_MB"),
+        ({"PORTAL_REDIS_URL": "http://cache:6379"}, "PORTAL_REDIS_URL"),
+        ({"PORTAL_LIMIT_PER_TOKEN": "lots"}, "PORTAL_LIMIT_PER_TOKEN"),
+        ({"PORTAL_LIMIT_SESSION_PER_IP": "10 per"}, "PORTAL_LIMIT_SESSION_PER_IP"),
+        ({"PORTAL_STRIPE_CALLS_PER_SECOND": "0"}, "PORTAL_STRIPE_CALLS_PER_SECOND"),
     ],
 )
 def test_bad_configuration_names_the_variable(change, variable):

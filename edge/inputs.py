@@ -1,0 +1,124 @@
+"""What the API accepts: bodies, query values and the bearer token, checked before any work.
+
+Anything a visitor sends is refused here with a 4xx naming the parameter; nothing malformed
+reaches the gateway or Stripe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+from starlette.requests import Request
+
+from edge import tokens
+from edge.errors import ApiError, invalid
+from edge.settings import Settings
+
+MAX_DEPTH = 32
+SUBSCRIPTION_PATTERN = re.compile(r"sub_[A-Za-z0-9]{1,250}")
+
+
+async def json_object(
+    request: Request, media_types: tuple[str, ...] = ("application/json",)
+) -> dict[str, Any]:
+    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if given not in media_types:
+        raise ApiError(
+            415, "unsupported_media_type", f"send the body as JSON ({' or '.join(media_types)})"
+        )
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):
+        raise invalid("body", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise invalid("body", "the body must be a JSON object")
+    _check_values(body)
+    return body
+
+
+def _check_values(value: Any) -> None:
+    """Refuse JSON deeper than MAX_DEPTH, and strings that are not Unicode (lone surrogates,
+    which JSON's \\u escapes can carry but no answer or log line could ever encode)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise invalid("body", f"the body is nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, str):
+            _unicode(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _unicode(key)
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _unicode(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid("body", "the body has a string that is not valid Unicode") from None
+
+
+def bearer(request: Request, settings: Settings, memo: tokens.Memo) -> tokens.Claims:
+    header = request.headers.get("authorization")
+    if not header:
+        raise ApiError(401, "missing_token", "an Authorization: Bearer token is required")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "invalid_token", "the Authorization header is not a Bearer token")
+    try:
+        return tokens.verify(
+            settings.hash_secrets,
+            token.strip(),
+            livemode=not settings.test_mode,
+            now=int(time.time()),
+            memo=memo,
+        )
+    except tokens.TokenError as error:
+        raise ApiError(401, error.code, error.message) from None
+
+
+def refuse_unknown(given: dict[str, Any], known: set[str]) -> None:
+    for name in given:
+        if name not in known:
+            shown = name[:100].encode("utf-8", "replace").decode("utf-8")
+            raise invalid(shown, f"unknown parameter {shown!r}")
+
+
+def optional(body: dict[str, Any], name: str, kind: type) -> Any:
+    value = body.get(name)
+    # bool is an int in Python, never in JSON.
+    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise invalid(name, f"{name} has the wrong type")
+    return value
+
+
+def integer(value: str, name: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        raise invalid(name, f"{name} must be a whole number")
+    return int(value)
+
+
+def limit(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+        raise invalid("limit", "limit must be a whole number from 1 to 100")
+    return value
+
+
+def scope(value: Any, settings: Settings) -> str:
+    if value not in ("subscription", "all"):
+        raise invalid("scope", "scope must be subscription or all")
+    if value == "all" and not settings.allow_show_all:
+        raise ApiError(403, "feature_disabled", "showing all invoices is turned off on this portal")
+    return str(value)
+
+
+def subscription(value: Any) -> str | None:
+    if value is not None and not (isinstance(value, str) and SUBSCRIPTION_PATTERN.fullmatch(value)):
+        raise invalid("subscription", "subscription must be a subscription id (sub_...)")
+    return value

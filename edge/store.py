@@ -1,0 +1,220 @@
+"""What replicas may share: rate limits, the invoices each customer was shown, webhook event ids.
+
+In this process's memory by default. With PORTAL_REDIS_URL it lives in Redis, so every replica
+counts the same hits and knows what the others have shown. When Redis fails the proxy goes on
+with its own memory (limits still apply, per process), says so once, and tries Redis again
+every REDIS_RETRY_SECONDS.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+
+from edge.errors import rate_limited
+from edge.settings import Settings
+
+log = logging.getLogger("invoice_portal")
+T = TypeVar("T")
+
+REDIS_RETRY_SECONDS = 5.0
+REDIS_TIMEOUT = 0.5
+SEEN_SECONDS = 24 * 3600
+EVENT_SECONDS = 300
+PREFIX = "invoice-portal"
+# Rough bytes one remembered invoice id costs in a Python set: the string and its slot.
+SEEN_ID_BYTES = 120
+
+
+class Store:
+    def __init__(self, settings: Settings, seen_bytes: int) -> None:
+        self.rates = {
+            "session_ip": parse_many(settings.limit_session_per_ip),
+            "session_identifier": parse_many(settings.limit_session_per_identifier),
+            "token": parse_many(settings.limit_per_token),
+        }
+        self.stripe_rate = parse_many(f"{settings.stripe_calls_per_second}/second")
+        self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.seen_local = SeenIds(max(1000, seen_bytes // SEEN_ID_BYTES))
+        self.events_local: OrderedDict[str, float] = OrderedDict()
+        self.redis: Any = None
+        self.shared: SlidingWindowCounterRateLimiter | None = None
+        if settings.redis_url:
+            import redis.asyncio
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+            from redis.exceptions import ConnectionError
+
+            # One retry on a fresh connection: after Redis restarts, a pooled connection to the
+            # old server fails once, and that is not an outage. Nothing more: a Redis that is
+            # really away must cost a request REDIS_TIMEOUT at most, then memory takes over.
+            options: dict[str, Any] = {
+                "socket_timeout": REDIS_TIMEOUT,
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "retry": Retry(NoBackoff(), 1),
+                "retry_on_error": [ConnectionError],
+            }
+            self.redis = redis.asyncio.Redis.from_url(settings.redis_url, **options)
+            storage: Storage = RedisStorage(
+                "async+" + settings.redis_url,
+                implementation="redispy",
+                wrap_exceptions=True,
+                key_prefix=PREFIX,
+                **options,
+            )
+            self.shared = SlidingWindowCounterRateLimiter(storage)
+        self.redis_down_until = 0.0
+        self.redis_down = False
+        self.key = hmac.new(
+            settings.hash_secrets[0].encode(), b"invoice-portal store v1", hashlib.sha256
+        ).digest()
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    def _private(self, text: str) -> str:
+        # Keys name customers (emails, ids); a shared Redis holds only their keyed digests.
+        return hmac.new(self.key, text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+    async def hit(self, rate: str, key: str) -> None:
+        """Count one request against the named limit; 429 when it is spent."""
+        key = self._private(key)
+        for item in self.rates[rate]:
+            limiter = self.shared if self._use_redis() else None
+            if limiter is not None:
+                allowed = await self._redis(functools.partial(_hit, limiter, item, rate, key), None)
+                if allowed is not None:
+                    if not allowed[0]:
+                        raise rate_limited(allowed[1])
+                    continue
+            allowed = await _hit(self.local, item, rate, key)
+            if not allowed[0]:
+                raise rate_limited(allowed[1])
+
+    async def spend_stripe_call(self) -> None:
+        """One call from this process's budget of Stripe calls per second."""
+        for item in self.stripe_rate:
+            allowed = await _hit(self.local, item, "stripe", "process")
+            if not allowed[0]:
+                raise rate_limited(allowed[1], "the portal is busy: try again in a moment")
+
+    async def remember(self, ids_by_customer: dict[str, list[str]]) -> None:
+        """Record the invoices shown to each customer."""
+        ids_by_customer = {c: ids for c, ids in ids_by_customer.items() if c and ids}
+        if not ids_by_customer:
+            return
+        for customer, ids in ids_by_customer.items():
+            self.seen_local.add(customer, ids)
+        if self._use_redis():
+
+            async def store() -> None:
+                pipe = self.redis.pipeline(transaction=False)
+                for customer, ids in ids_by_customer.items():
+                    key = f"{PREFIX}:seen:{self._private(customer)}"
+                    pipe.sadd(key, *ids)
+                    pipe.expire(key, SEEN_SECONDS)
+                await pipe.execute()
+
+            await self._redis(store, None)
+
+    async def was_shown(self, customers: Iterable[str], invoice_id: str) -> bool:
+        customers = tuple(customers)
+        if any(self.seen_local.has(c, invoice_id) for c in customers):
+            return True
+        if not customers or not self._use_redis():
+            return False
+
+        async def check() -> bool:
+            pipe = self.redis.pipeline(transaction=False)
+            for customer in customers:
+                pipe.sismember(f"{PREFIX}:seen:{self._private(customer)}", invoice_id)
+            return any(await pipe.execute())
+
+        return bool(await self._redis(check, False))
+
+    async def first_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen within EVENT_SECONDS."""
+        now = time.monotonic()
+        while self.events_local and next(iter(self.events_local.values())) <= now:
+            self.events_local.popitem(last=False)
+        if event_id in self.events_local:
+            return False
+        self.events_local[event_id] = now + EVENT_SECONDS
+        if self._use_redis():
+
+            async def claim() -> bool:
+                key = f"{PREFIX}:event:{event_id}"
+                return bool(await self.redis.set(key, 1, nx=True, ex=EVENT_SECONDS))
+
+            return bool(await self._redis(claim, True))
+        return True
+
+    def _use_redis(self) -> bool:
+        return self.redis is not None and time.monotonic() >= self.redis_down_until
+
+    async def _redis(self, action: Callable[[], Awaitable[T]], fallback: T) -> T:
+        try:
+            result = await action()
+        except Exception as error:  # any failure of Redis: serve on memory instead
+            self.redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            if not self.redis_down:
+                self.redis_down = True
+                fields = {"event": "redis_unavailable", "error": type(error).__name__}
+                log.warning(json.dumps({**fields, "retry_seconds": REDIS_RETRY_SECONDS}))
+            return fallback
+        if self.redis_down:
+            self.redis_down = False
+            log.warning(json.dumps({"event": "redis_recovered"}))
+        return result
+
+
+async def _hit(
+    limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, rate: str, key: str
+) -> tuple[bool, float]:
+    """(allowed, seconds until the limit has room again)."""
+    if await limiter.hit(item, rate, key):
+        return True, 0.0
+    stats = await limiter.get_window_stats(item, rate, key)
+    return False, max(1.0, stats.reset_time - time.time())
+
+
+class SeenIds:
+    """Invoice ids shown per customer, at most `max_ids` in all; the least recent go first."""
+
+    def __init__(self, max_ids: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_ids = max_ids
+        self.clock = clock
+        self.count = 0
+        self._by_customer: OrderedDict[str, tuple[float, set[str]]] = OrderedDict()
+
+    def add(self, customer: str, ids: Iterable[str]) -> None:
+        _, known = self._by_customer.pop(customer, (0.0, set()))
+        before = len(known)
+        known.update(ids)
+        self.count += len(known) - before
+        self._by_customer[customer] = (self.clock() + SEEN_SECONDS, known)
+        while self.count > self.max_ids and len(self._by_customer) > 1:
+            _, (_, dropped) = self._by_customer.popitem(last=False)
+            self.count -= len(dropped)
+
+    def has(self, customer: str, invoice_id: str) -> bool:
+        entry = self._by_customer.get(customer)
+        if entry is None:
+            return False
+        if entry[0] <= self.clock():
+            del self._by_customer[customer]
+            self.count -= len(entry[1])
+            return False
+        return invoice_id in entry[1]

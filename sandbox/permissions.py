@@ -1,0 +1,86 @@
+"""What a restricted key (`rk_...`) may do: exactly what the edge proxy needs, nothing more.
+
+Stripe gives a restricted key None, Read or Write on each resource, Write including Read. A GET
+needs Read on its endpoint's resource, any other method Write, and each `expand[]` needs Read
+on the resource of every object it brings in. A key without the permission gets Stripe's 403
+before anything runs, so a refused call never changes state. Secret keys (`sk_...`) may do
+everything. SECURITY.md lists the same permissions for site owners.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.errors import StripeError
+
+ACCOUNT = "acct_1InvoicePortalSbx"
+READ, WRITE = "read", "write"
+
+# Customers Read, Subscriptions Read (the session expands a customer's subscriptions),
+# Invoices Write (pay; Write includes Read).
+GRANTED = {"customer": READ, "subscription": READ, "invoice": WRITE}
+
+# The resource of a collection in a path: `/v1/customers/{id}/subscriptions` is subscriptions'.
+COLLECTIONS = {
+    "customers": "customer",
+    "payment_methods": "payment_method",
+    "products": "product",
+    "prices": "price",
+    "subscriptions": "subscription",
+    "invoices": "invoice",
+    "invoiceitems": "invoiceitem",
+    "events": "event",
+}
+
+# The resource of the object an expandable field holds; other fields (`data`, `parent`,
+# `invoice_settings`, ...) only lead to one. A subscription item's `price` is a whole Price
+# already, nothing to expand, so `items.data.price.product` needs Products Read alone.
+FIELDS = {
+    "customer": "customer",
+    "subscription": "subscription",
+    "subscriptions": "subscription",
+    "subscription_item": "subscription",
+    "invoice": "invoice",
+    "latest_invoice": "invoice",
+    "invoice_item": "invoiceitem",
+    "payment_method": "payment_method",
+    "default_payment_method": "payment_method",
+    "product": "product",
+    "discount": "discount",
+    "discounts": "discount",
+    "tax_rate": "tax_rate",
+    "tax_rates": "tax_rate",
+    "default_tax_rates": "tax_rate",
+}
+
+
+def authorize(key: str, method: str, path: str, expand: Any) -> None:
+    """Raise Stripe's 403 when a restricted key lacks a permission this request needs."""
+    if not key.startswith("rk_"):
+        return
+    needed = [(resource(path), READ if method == "GET" else WRITE)]
+    paths = [expand] if isinstance(expand, str) else expand if isinstance(expand, list) else []
+    for field_path in paths:
+        if isinstance(field_path, str):
+            needed += [(FIELDS[f], READ) for f in field_path.split(".") if f in FIELDS]
+    for name, level in needed:
+        if GRANTED.get(name) not in (level, WRITE):
+            raise StripeError(
+                403,
+                f"The provided key '{masked(key)}' does not have the required permissions for "
+                f"this endpoint on account '{ACCOUNT}'. Having the 'rak_{name}_{level}' "
+                "permission would allow this request to continue.",
+            )
+
+
+def resource(path: str) -> str:
+    parts = path.split("/")  # "", "v1", collection, id, sub-collection or action
+    name = parts[4] if len(parts) > 4 and parts[4] in COLLECTIONS else parts[2]
+    return COLLECTIONS.get(name, name)  # a collection missing here is granted to no key
+
+
+def masked(key: str) -> str:
+    # As Stripe shows it: the prefix, a star per hidden character, the last six.
+    if len(key) <= 20:
+        return key[:8] + "****"
+    return key[:8] + "*" * (len(key) - 14) + key[-6:]

@@ -1,0 +1,222 @@
+"""A restricted key (rk_) does exactly what the proxy needs and gets Stripe's 403 otherwise.
+
+The permissions are Customers Read, Subscriptions Read and Invoices Write (SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import stripe
+
+from sandbox.testing import SandboxServer
+
+RESTRICTED = "rk_test_51InvoicePortalRestrictedKeyForTests0123456789abcdef"
+REFUSAL = re.compile(
+    r"The provided key 'rk_(test|live)_\*+([A-Za-z0-9]{6})' does not have the required "
+    r"permissions for this endpoint on account 'acct_[A-Za-z0-9]+'\. Having the "
+    r"'(rak_[a-z_]+)' permission would allow this request to continue\."
+)
+
+
+@pytest.fixture
+def restricted(sandbox: SandboxServer) -> stripe.StripeClient:
+    return sandbox.client(api_key=RESTRICTED)
+
+
+@pytest.fixture
+def ids(personas: dict[str, Any]) -> dict[str, str]:
+    return {
+        "jane": personas["customers"]["jane@example.com"][0],
+        "plan": personas["subscriptions"]["jane@example.com"][0],
+        "invoice": personas["invoices"]["jane@example.com"]["open"][0],
+    }
+
+
+def refused_for(call: Callable[[], Any]) -> str:
+    """Run a call Stripe must refuse; answer the permission its message names."""
+    with pytest.raises(stripe.PermissionError) as caught:
+        call()
+    error = caught.value
+    assert error.http_status == 403
+    assert error.error is not None and error.error.type == "invalid_request_error"
+    assert error.code is None and error.error.param is None
+    message = error.user_message or ""
+    match = REFUSAL.fullmatch(message)
+    assert match is not None, message
+    assert RESTRICTED not in message and match[2] == RESTRICTED[-6:]
+    return match[3]
+
+
+def test_restricted_key_finds_customers_with_their_subscriptions(restricted, ids):
+    jane, plan = ids["jane"], ids["plan"]
+    listed = restricted.v1.customers.list(
+        {"email": "jane@example.com", "limit": 100, "expand": ["data.subscriptions"]}
+    )
+    assert [c.id for c in listed.data] == [jane]
+    assert [s.id for s in listed.data[0].subscriptions.data] == [plan]
+    one = restricted.v1.customers.retrieve(jane, {"expand": ["subscriptions"]})
+    assert [s.id for s in one.subscriptions.data] == [plan]
+    assert len(restricted.v1.customers.list({"limit": 1}).data) == 1  # the readiness check
+
+
+def test_restricted_key_lists_and_reads_invoices(restricted, personas, ids):
+    jane, plan = ids["jane"], ids["plan"]
+    first = restricted.v1.invoices.list({"customer": jane, "limit": 3})
+    following = restricted.v1.invoices.list(
+        {"customer": jane, "limit": 3, "starting_after": first.data[-1].id}
+    )
+    assert len(first.data) == 3 and following.data[0].id not in {i.id for i in first.data}
+    open_ones = restricted.v1.invoices.list({"customer": jane, "status": "open"}).data
+    assert sorted(i.id for i in open_ones) == sorted(
+        personas["invoices"]["jane@example.com"]["open"]
+    )
+    by_plan = restricted.v1.invoices.list({"subscription": plan, "limit": 100}).data
+    assert by_plan and {i.parent.subscription_details.subscription for i in by_plan} == {plan}
+    detail = restricted.v1.invoices.retrieve(
+        by_plan[0].id, {"expand": ["customer", "parent.subscription_details.subscription"]}
+    )
+    assert detail.customer.id == jane
+    assert detail.parent.subscription_details.subscription.id == plan
+
+
+def test_restricted_key_pays_an_invoice_once_per_idempotency_key(
+    client, restricted, customer, open_invoice
+):
+    inv = open_invoice(customer.id)
+    method = customer.invoice_settings.default_payment_method
+    options = {"idempotency_key": "restricted-pay"}
+    paid = restricted.v1.invoices.pay(inv.id, {"payment_method": method}, options)
+    again = restricted.v1.invoices.pay(inv.id, {"payment_method": method}, options)
+    assert (paid.status, again.id, again.status) == ("paid", inv.id, "paid")
+    assert client.v1.invoices.retrieve(inv.id).attempt_count == 1
+
+
+OUTSIDE = {
+    "customers.create": lambda c, ids: c.v1.customers.create({"email": "no@example.com"}),
+    "customers.update": lambda c, ids: c.v1.customers.update(ids["jane"], {"name": "X"}),
+    "customers.delete": lambda c, ids: c.v1.customers.delete(ids["jane"]),
+    "subscriptions.cancel": lambda c, ids: c.v1.subscriptions.cancel(ids["plan"]),
+    "payment_methods.list": lambda c, ids: c.v1.payment_methods.list({"customer": ids["jane"]}),
+    "customers.payment_methods.list": lambda c, ids: c.v1.customers.payment_methods.list(
+        ids["jane"]
+    ),
+    "payment_methods.attach": lambda c, ids: c.v1.payment_methods.attach(
+        "pm_card_visa", {"customer": ids["jane"]}
+    ),
+    "products.list": lambda c, ids: c.v1.products.list(),
+    "prices.create": lambda c, ids: c.v1.prices.create(
+        {"currency": "usd", "unit_amount": 100, "product_data": {"name": "X"}}
+    ),
+    "invoice_items.list": lambda c, ids: c.v1.invoice_items.list(),
+    "invoice_items.create": lambda c, ids: c.v1.invoice_items.create(
+        {"customer": ids["jane"], "amount": 100, "currency": "usd"}
+    ),
+    "events.list": lambda c, ids: c.v1.events.list(),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "permission"),
+    [
+        ("customers.create", "rak_customer_write"),
+        ("customers.update", "rak_customer_write"),
+        ("customers.delete", "rak_customer_write"),
+        ("subscriptions.cancel", "rak_subscription_write"),
+        ("payment_methods.list", "rak_payment_method_read"),
+        ("customers.payment_methods.list", "rak_payment_method_read"),
+        ("payment_methods.attach", "rak_payment_method_write"),
+        ("products.list", "rak_product_read"),
+        ("prices.create", "rak_price_write"),
+        ("invoice_items.list", "rak_invoiceitem_read"),
+        ("invoice_items.create", "rak_invoiceitem_write"),
+        ("events.list", "rak_event_read"),
+    ],
+)
+def test_restricted_key_is_refused_outside_its_permissions(restricted, ids, name, permission):
+    assert refused_for(lambda: OUTSIDE[name](restricted, ids)) == permission
+
+
+def test_a_refused_call_changes_nothing(client, restricted, ids):
+    jane, plan = ids["jane"], ids["plan"]
+    refused_for(lambda: restricted.v1.customers.create({"email": "refused@example.com"}))
+    refused_for(lambda: restricted.v1.customers.update(jane, {"name": "Changed"}))
+    refused_for(lambda: restricted.v1.subscriptions.cancel(plan))
+    assert client.v1.customers.list({"email": "refused@example.com"}).data == []
+    assert client.v1.customers.retrieve(jane).name == "Jane Cooper"
+    assert client.v1.subscriptions.retrieve(plan).status == "active"
+
+
+@pytest.mark.parametrize(
+    ("retrieve", "expand", "permission"),
+    [
+        ("customer", "invoice_settings.default_payment_method", "rak_payment_method_read"),
+        ("invoice", "default_payment_method", "rak_payment_method_read"),
+        ("invoice", "discounts", "rak_discount_read"),
+        ("subscription", "items.data.price.product", "rak_product_read"),
+        ("subscription", "default_payment_method", "rak_payment_method_read"),
+    ],
+)
+def test_expanding_what_the_key_cannot_read_is_refused(
+    restricted, ids, retrieve, expand, permission
+):
+    resource = {
+        "customer": (restricted.v1.customers, ids["jane"]),
+        "invoice": (restricted.v1.invoices, ids["invoice"]),
+        "subscription": (restricted.v1.subscriptions, ids["plan"]),
+    }
+    service, id = resource[retrieve]
+    assert refused_for(lambda: service.retrieve(id, {"expand": [expand]})) == permission
+
+
+def test_expanding_a_list_refuses_like_a_single_object(restricted, ids):
+    params = {"customer": ids["jane"], "expand": ["data.default_payment_method"]}
+    assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_payment_method_read"
+
+
+def test_expanding_what_the_key_can_read_works(restricted, ids):
+    got = restricted.v1.customers.retrieve(
+        ids["jane"], {"expand": ["subscriptions.data.latest_invoice.customer"]}
+    )
+    assert got.subscriptions.data[0].latest_invoice.customer.id == ids["jane"]
+
+
+def test_a_payment_with_a_refused_expansion_charges_nothing(
+    client, restricted, customer, open_invoice
+):
+    inv = open_invoice(customer.id)
+    method = customer.invoice_settings.default_payment_method
+    params = {"payment_method": method, "expand": ["payment_method"]}
+    assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == (
+        "rak_payment_method_read"
+    )
+    after = client.v1.invoices.retrieve(inv.id)
+    assert (after.status, after.attempt_count) == ("open", 0)
+
+
+def test_live_restricted_keys_are_held_to_the_same_permissions(sandbox, ids):
+    live = sandbox.client(api_key=RESTRICTED.replace("rk_test_", "rk_live_"))
+    assert live.v1.customers.retrieve(ids["jane"]).livemode is True
+    with pytest.raises(stripe.PermissionError) as caught:
+        live.v1.events.list()
+    assert (caught.value.user_message or "").startswith("The provided key 'rk_live_*")
+
+
+def test_secret_keys_keep_full_access(client, ids):
+    jane = ids["jane"]
+    assert client.v1.events.list({"limit": 1}).object == "list"
+    assert client.v1.products.list({"limit": 1}).object == "list"
+    assert client.v1.payment_methods.list({"customer": jane}).data
+    got = client.v1.customers.retrieve(
+        jane, {"expand": ["invoice_settings.default_payment_method"]}
+    )
+    assert got.invoice_settings.default_payment_method.object == "payment_method"
+
+
+def test_an_unknown_endpoint_is_still_404_for_a_restricted_key(restricted):
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        restricted.raw_request("get", "/v1/charges")
+    assert caught.value.http_status == 404
