@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install test unit e2e lint build demo bench sandbox serve clean
+.PHONY: install test unit e2e lint build demo bench sandbox serve clean screenshots
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,10 @@ e2e: install build $(CHROMIUM)
 test: install $(CHROMIUM) /usr/bin/redis-server lint
 	[ ! -f build.py ] || $(PY) build.py
 	$(PY) -m pytest
+
+# The README's screenshots; the tests themselves write theirs to dist/screenshots/.
+screenshots: install build $(CHROMIUM)
+	INVOICE_PORTAL_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py
 
 sandbox: install
 	$(VENV)/bin/invoice-portal sandbox --seed demo

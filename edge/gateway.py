@@ -8,12 +8,10 @@ dicts, cached per customer for a few seconds (misses too) and cleared by webhook
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -22,7 +20,7 @@ import anyio
 import httpx
 import stripe
 
-from edge import cursors, merging, shapes
+from edge import cursors, merging, payments, shapes
 from edge.cache import TTLCache
 from edge.errors import ApiError, invalid, not_found, rate_limited
 from edge.middleware import request_id_var
@@ -161,58 +159,26 @@ class Gateway:
         invoice = await self._call(
             lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params={"expand": expand})
         )
-        if not shapes.visible(invoice, customers):
-            raise not_found()
-        # A repeated click with the same key replays Stripe's first answer instead of failing.
-        if invoice["status"] != "open" and not (invoice["status"] == "paid" and idempotency_key):
-            raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
-        customer = invoice["customer"] if isinstance(invoice["customer"], dict) else {}
-        details = (invoice.get("parent") or {}).get("subscription_details") or {}
-        subscription = details.get("subscription")
-        # Stripe's own order: the invoice's method, the subscription's, the customer's.
-        own = shapes.ref_id(invoice.get("default_payment_method")) or shapes.ref_id(
-            subscription.get("default_payment_method") if isinstance(subscription, dict) else None
-        )
-        invoice_settings = customer.get("invoice_settings") or {}
-        saved = shapes.ref_id(invoice_settings.get("default_payment_method"))
-        if not (own or saved or customer.get("default_source")):
+        payments.check_payable(invoice, customers, idempotency_key)
+        params = payments.pay_params(invoice)
+        if params is None:
             return shapes.requires_action("no_payment_method", invoice)
-        pay_params = {"payment_method": saved} if saved and not own else {}
-        options = {"idempotency_key": _idempotency_key(idempotency_key, invoice)}
+        options = {"idempotency_key": payments.idempotency_key(idempotency_key, invoice)}
         try:
             paid = await self._call(
                 lambda: self.stripe.v1.invoices.pay_async(
-                    invoice_id, params=_params(**pay_params), options=_params(**options)
+                    invoice_id, params=_params(**params), options=_params(**options)
                 ),
                 passthrough=True,
             )
-        except stripe.IdempotencyError:
-            raise ApiError(
-                409,
-                "idempotency_conflict",
-                "this Idempotency-Key was used for another request: use a new key",
-            ) from None
         except stripe.StripeError as error:
-            code = error.code or ""
             decline = getattr(error.error, "decline_code", None) if error.error else None
-            if code in ("invoice_payment_intent_requires_action", "authentication_required") or (
-                decline == "authentication_required"
-            ):
+            outcome = payments.refusal(_kind(error), error.code or "", decline, error.user_message)
+            if outcome == "authentication_required":
                 return await self._requires_authentication(invoice)
-            if isinstance(error, stripe.CardError):
-                message = error.user_message or "the card was declined"
-                raise ApiError(
-                    402, code or "card_declined", message, decline_code=decline
-                ) from None
-            if code == "missing":
-                return shapes.requires_action("no_payment_method", invoice)
-            if code in ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_state"):
-                raise ApiError(409, "invoice_not_payable", "the invoice cannot be paid") from None
-            if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
-                raise ApiError(502, "upstream_unavailable", KEY_REFUSED) from None
-            if isinstance(error, stripe.InvalidRequestError):
-                raise ApiError(409, "invoice_not_payable", "Stripe refused to pay it") from None
-            raise ApiError(502, "upstream_unavailable", "Stripe answered with an error") from None
+            if isinstance(outcome, str):
+                return shapes.requires_action(outcome, invoice)
+            raise outcome from None
         finally:
             self.cache.forget([shapes.customer_id(invoice)])
         if paid["status"] != "paid":
@@ -314,13 +280,14 @@ class Gateway:
         raise failure
 
 
-def _idempotency_key(given: str | None, invoice: Obj) -> str:
-    """The key Stripe gets: the client's scoped to this invoice and customer, so one key
-    reused on another invoice pays that invoice instead of colliding with the first."""
-    if given is None:
-        return f"invoice-portal-{uuid.uuid4()}"
-    scope = f"{shapes.customer_id(invoice)}\n{invoice['id']}\n{given}"
-    return "invoice-portal-" + hashlib.sha256(scope.encode()).hexdigest()
+def _kind(error: stripe.StripeError) -> str:
+    if isinstance(error, stripe.CardError):
+        return "card"
+    if isinstance(error, stripe.IdempotencyError):
+        return "idempotency"
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        return "key"
+    return "request" if isinstance(error, stripe.InvalidRequestError) else "other"
 
 
 def _failure(error: stripe.StripeError, passthrough: bool) -> ApiError | None:

@@ -1,6 +1,7 @@
 """Screenshots of the list and the detail for the README: desktop and phone, light and dark.
 
-Written to docs/screenshots/ under stable names (`list-desktop-light.png`, ...). The data is
+Written to dist/screenshots/ under stable names (`list-desktop-light.png`, ...);
+`make screenshots` writes them to docs/screenshots/ for the README. The data is
 the demo seed, reset first, so the pictures only change when the portal does.
 """
 

@@ -160,11 +160,17 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
         return draw(st.one_of(*(st.sampled_from(group) for group in groups), st.just(KEEP)))
 
     path, meta = case.operation.path, case.meta
+    assert meta is not None
+    # A negative case's invalid body or id stays: it is what the case is about.
+    positive = meta.generation.mode == schemathesis.GenerationMode.POSITIVE
+    # The stateful test is about where a session leads: its sessions are real ones.
+    stateful = meta.phase.name == TestPhase.STATEFUL
     if path == "/v1/session":
-        body = either(visits.bodies)
-        if body is not KEEP:
-            case.body = body
-        origin = either([ORIGIN, "https://evil.example", "null"])
+        if positive:
+            body = draw(st.sampled_from(visits.bodies)) if stateful else either(visits.bodies)
+            if body is not KEEP:
+                case.body = body
+        origin = KEEP if stateful else either([ORIGIN], ["https://evil.example", "null"])
         if origin is not KEEP:
             case.headers = {**(case.headers or {}), "Origin": origin}
     elif path == "/v1/stripe/webhook":
@@ -181,7 +187,7 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
         if with_signature and isinstance(event, dict | list | str | int | float):
             case.body = json.dumps(event).encode()
             case.headers = {**(case.headers or {}), "Stripe-Signature": stripe_sign(case.body)}
-    elif path.startswith("/v1/invoices") and meta and meta.phase.name != TestPhase.STATEFUL:
+    elif path.startswith("/v1/invoices") and not stateful:
         # (In the stateful test the links bring the session's token and ids.)
         authorization = either(visits.tokens, visits.forged)
         if authorization is not KEEP:
@@ -189,7 +195,7 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
                 k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"
             }
             case.headers = headers | ({"Authorization": authorization} if authorization else {})
-        if "id" in (case.path_parameters or {}):
+        if positive and "id" in (case.path_parameters or {}):
             invoice_id = either(visits.shown, visits.unseen)
             if invoice_id is not KEEP:
                 case.path_parameters = {**case.path_parameters, "id": invoice_id}
@@ -232,22 +238,26 @@ def load(proxy: Proxy, visits: Visits) -> schemathesis.BaseSchema:
 def fuzz(operation: schemathesis.APIOperation, examples: int) -> Counter[int]:
     """Send generated cases, valid and invalid, and check every answer; their statuses."""
     answered: Counter[int] = Counter()
-    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+    modes = [schemathesis.GenerationMode.POSITIVE]
+    if list(operation.iter_parameters()) or operation.body:
+        modes.append(schemathesis.GenerationMode.NEGATIVE)
+    # Each mode on its own: drawn from one strategy, Hypothesis soon favours one of them.
+    for mode in modes:
 
-    @hypothesis.given(st.one_of(*(operation.as_strategy(mode) for mode in modes)))
-    @hypothesis.settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        # A failure names its request: shrinking it, request by request, could take minutes.
-        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        suppress_health_check=list(hypothesis.HealthCheck),
-    )
-    def call(case: Case) -> None:
-        answered[case.call_and_validate(checks=CHECKS).status_code] += 1
+        @hypothesis.given(operation.as_strategy(mode))
+        @hypothesis.settings(
+            max_examples=examples // len(modes),
+            derandomize=True,
+            database=None,
+            deadline=None,
+            # A failure names its request: shrinking it, request by request, could take minutes.
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+        def call(case: Case) -> None:
+            answered[case.call_and_validate(checks=CHECKS).status_code] += 1
 
-    call()
+        call()
     return answered
 
 
