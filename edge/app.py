@@ -130,7 +130,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 404:
         mapped = ApiError(404, "not_found", "no such endpoint")
     elif error.status_code == 405:
-        mapped = ApiError(405, "method_not_allowed", "this endpoint does not take that method")
+        mapped = ApiError(
+            405,
+            "method_not_allowed",
+            "this endpoint does not take that method",
+            headers=dict(error.headers or {}),  # Allow: the methods it does take
+        )
     else:
         mapped = ApiError(error.status_code, "invalid_request", str(error.detail))
     return await _api_error(request, mapped)

@@ -92,6 +92,8 @@ def refuse_unknown(given: dict[str, Any], known: set[str]) -> None:
 
 def optional(body: dict[str, Any], name: str, kind: type) -> Any:
     value = body.get(name)
+    if kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one number type: 206.0 is the integer 206
     # bool is an int in Python, never in JSON.
     if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
         raise invalid(name, f"{name} has the wrong type")

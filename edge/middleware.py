@@ -59,6 +59,10 @@ class RequestContext:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # A flood of refused requests must not become a flood of log lines: at most one
+        # rate_limited line a second, which says how many it stands for.
+        self.quiet_until = 0.0
+        self.suppressed = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,7 +115,18 @@ class RequestContext:
             code = scope["state"].get("error_code")
             if code is not None:
                 record["code"] = code
-            log_fields(logging.INFO, record)
+            if code != "rate_limited" or self._loud(record):
+                log_fields(logging.INFO, record)
+
+    def _loud(self, record: dict[str, Any]) -> bool:
+        """Whether this rate_limited line is written; it then counts those that were not."""
+        now = time.monotonic()
+        if now < self.quiet_until:
+            self.suppressed += 1
+            return False
+        record["also_refused"], self.suppressed = self.suppressed, 0
+        self.quiet_until = now + 1.0
+        return True
 
 
 class Cors(CORSMiddleware):

@@ -276,8 +276,8 @@ def test_throttled_answers_match_the_document(
 ) -> None:
     throttled = make_proxy(
         allow_pay=False,
-        limit_session_per_ip="10/minute",
-        limit_per_token="5/minute",
+        limit_session_per_ip="3/minute",
+        limit_per_token="2/minute",
         stripe_calls_per_second=2,
     )
     schema = load(throttled, visits)
@@ -285,7 +285,7 @@ def test_throttled_answers_match_the_document(
     for path, method in OPERATIONS:
         answered += fuzz(schema[path][method], THROTTLED_EXAMPLES)
     # The 429s with their Retry-After were among the answers the checks saw.
-    assert answered[429] > 10, answered
+    assert answered[429] >= 5, answered
 
 
 def test_payment_requests_are_checked_before_anything_is_paid(

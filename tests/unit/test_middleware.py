@@ -56,3 +56,23 @@ async def test_bodies_over_the_limit_are_413_whether_declared_or_streamed():
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+async def limited(request: Request) -> JSONResponse:
+    request.state.error_code = "rate_limited"
+    return JSONResponse({"error": {"code": "rate_limited"}}, status_code=429)
+
+
+@pytest.mark.anyio
+async def test_a_flood_of_refused_requests_logs_one_line_a_second_that_counts_the_rest(caplog):
+    app = Starlette(routes=[Route("/limited", limited)], middleware=[Middleware(RequestContext)])
+    transport = httpx.ASGITransport(app=app)
+    caplog.set_level("INFO", logger="invoice_portal")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        for _ in range(50):
+            assert (await http.get("/limited")).status_code == 429
+    lines = [r.msg.fields for r in caplog.records if getattr(r.msg, "fields", None)]
+    refused = [line for line in lines if line.get("code") == "rate_limited"]
+    assert 1 <= len(refused) <= 3
+    assert sum(1 + line["also_refused"] for line in refused) <= 50
+    assert refused[0]["also_refused"] == 0
