@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -103,8 +104,13 @@ def log_lines() -> Iterator[LogLines]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """test_logs.py right after the suite's other tests, before any other directory's."""
+    here = Path(__file__).parent
     last = [item for item in items if item.path.name == "test_logs.py"]
-    items[:] = [item for item in items if item.path.name != "test_logs.py"] + last
+    rest = [item for item in items if item.path.name != "test_logs.py"]
+    ours = [n for n, item in enumerate(rest) if item.path.parent == here]
+    at = ours[-1] + 1 if ours else len(rest)
+    items[:] = rest[:at] + last + rest[at:]
 
 
 @pytest.fixture(scope="session")
