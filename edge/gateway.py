@@ -1,29 +1,26 @@
-"""The only module that talks to Stripe.
+"""The only module that talks to Stripe: what the proxy asks it, and what it keeps.
 
-Every call goes through `_call`: one Stripe call from the process's budget, a timeout per
-attempt, retries with exponential backoff and jitter on 5xx and network errors (a 429 once),
-all within one deadline for the whole request, however many calls it makes. Answers are plain
-dicts, cached per customer for a few seconds (misses too) and cleared by webhooks.
+Every call goes through `edge.calls.Caller` (budget, timeout, retries, one deadline per
+request). Answers are plain dicts, cached per customer for a few seconds (misses too) and
+cleared by webhooks.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import random
 import re
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from typing import Any
 
 import anyio
 import httpx
 import stripe
 
-from edge import cursors, merging, payments, shapes
+from edge import cursors, details, merging, payments, shapes
 from edge.cache import TTLCache
-from edge.errors import ApiError, invalid, not_found, rate_limited
-from edge.middleware import request_id_var
+from edge.calls import Caller, kind, refused
+from edge.errors import ApiError, invalid, not_found
 from edge.settings import Settings
 from edge.store import Store
 from edge.transport import StripeTransport
@@ -32,20 +29,20 @@ Obj = dict[str, Any]
 log = logging.getLogger("invoice_portal")
 
 INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
-RETRY_STATUSES = {409, 429, 500, 502, 503, 504}
-BACKOFF_BASE = 0.1
-BACKOFF_CAP = 2.0
-MAX_ATTEMPTS = 5
-MAX_RATE_LIMITED_ATTEMPTS = 2
-KEY_REFUSED = "Stripe refused the proxy's key"
 WEBHOOK_TOLERANCE = 300
 READY_SECONDS = 300.0
 NOT_READY_SECONDS = 10.0
-# The moment the current request's Stripe calls must be done by (anyio's clock); each request
-# runs in its own task, so its first call sets it for the rest of that request.
-_deadline: ContextVar[float | None] = ContextVar("stripe_deadline", default=None)
 # A cached "Stripe has no such object".
 MISSING: Obj = {"object": "missing"}
+# The names of an invoice's discounts, read with the invoice itself (Coupons and Promotion
+# codes Read). Stripe has no endpoint for a discount alone, so this is the one way to them.
+DISCOUNT_NAMES = [
+    "total_discount_amounts.discount.source.coupon",
+    "total_discount_amounts.discount.promotion_code",
+]
+PAYABLE = ["customer", "parent.subscription_details.subscription"]
+# Errors that end the request: the rest, for a detail's extras, leave that extra out.
+FATAL = ("rate_limited", "upstream_timeout")
 
 
 class Gateway:
@@ -62,22 +59,55 @@ class Gateway:
             max_network_retries=0,
         )
         self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.cache_bytes // 2)
+        self._call = Caller(settings, self.store)
+        # Optional permissions this key turned out not to have (see `_extra`): asked once per
+        # process, then the proxy does without what they would have shown.
+        self.refused: set[str] = set()
         self.readiness: tuple[float, ApiError | None] = (float("-inf"), None)
         self.readiness_lock = anyio.Lock()
 
-    async def customers_by_email(self, email: str) -> list[Obj]:
-        """Every Stripe customer with exactly this email, newest first, with subscriptions."""
+    async def customers_by_email(self, email: str) -> tuple[list[Obj], str | None]:
+        """The Stripe customers with this email, newest first, with their subscriptions, and
+        how they matched: "exact", "case_insensitive", or None when none did.
 
-        async def load() -> tuple[list[Obj], list[str]]:
+        Stripe's email filter on the list is exact and always current, so it goes first: one
+        call for almost every visitor. Only when it finds no one does the proxy ask Stripe's
+        search, whose `email:` match ignores case but can be up to a minute behind (Stripe
+        says not to use it right after a write): a customer created a moment ago under another
+        spelling shows up a minute later, never one under the exact spelling.
+        """
+
+        async def load() -> tuple[tuple[list[Obj], str | None], list[str]]:
             params = _params(email=email, limit=100, expand=["data.subscriptions"])
             found = await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
             # Stripe's email filter is exact already; the check keeps it so whatever answers.
             customers = [
                 c for c in found["data"] if c.get("email") == email and not c.get("deleted")
             ]
-            return customers, [f"email:{email}", *(c["id"] for c in customers)]
+            matched: str | None = "exact" if customers else None
+            if not customers:
+                customers = await self._search_email(email)
+                matched = "case_insensitive" if customers else None
+            tags = [f"email:{email.lower()}", *(c["id"] for c in customers)]
+            return (customers, matched), tags
 
-        return list(await self.cache.fetch(("email", email), load))
+        customers, matched = await self.cache.fetch(("email", email), load)
+        return list(customers), matched
+
+    async def _search_email(self, email: str) -> list[Obj]:
+        quote = "'" if "'" not in email else '"'
+        if quote in email or "\\" in email or any(c.isspace() for c in email):
+            return []  # not expressible as one clause of Stripe's query language
+        query = f"email:{quote}{email}{quote}"
+        params = _params(query=query, limit=100, expand=["data.subscriptions"])
+        found = await self._call(lambda: self.stripe.v1.customers.search_async(params=params))
+        folded = email.lower()
+        customers = [
+            c
+            for c in found["data"]
+            if str(c.get("email") or "").lower() == folded and not c.get("deleted")
+        ]
+        return sorted(customers, key=lambda c: c.get("created") or 0, reverse=True)
 
     async def customer_by_id(self, customer_id: str) -> list[Obj]:
         """The customer, with subscriptions; none when unknown or deleted."""
@@ -137,7 +167,13 @@ class Gateway:
 
         async def load() -> tuple[Obj, list[str]]:
             try:
-                found = await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
+                found = await self._extra(
+                    "discount_names",
+                    lambda expand: self.stripe.v1.invoices.retrieve_async(
+                        invoice_id, params=_params(expand=expand)
+                    ),
+                    DISCOUNT_NAMES,
+                )
             except ApiError as error:
                 if error.code != "not_found":
                     raise
@@ -149,15 +185,171 @@ class Gateway:
             raise not_found()
         return dict(invoice)
 
+    async def invoice_detail(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
+        """The invoice with every line (up to `details.MAX_LINES`), its tax rates and the
+        method that paid it: one call, plus one per 100 lines past Stripe's first 10, one per
+        tax rate not yet known, and one for a paid invoice's payment."""
+        invoice = await self.invoice(invoice_id, customers)
+
+        async def load() -> tuple[Obj, list[str]]:
+            lines, complete = await self._lines(invoice)
+            used = {
+                t["tax_rate_details"]["tax_rate"]
+                for entry in (invoice.get("total_taxes") or [], *(i.get("taxes") for i in lines))
+                for t in entry or []
+                if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
+            }
+            rates = {rate: await self._tax_rate(rate) for rate in sorted(used)}
+            paid_with = await self._paid_with(invoice) if invoice.get("amount_paid") else None
+            parts = {"lines": lines, "complete": complete, "rates": rates, "paid_with": paid_with}
+            return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
+
+        parts = await self.cache.fetch(("detail", invoice_id), load)
+        return {"invoice": invoice, **parts}
+
+    async def _lines(self, invoice: Obj) -> tuple[list[Obj], bool]:
+        embedded = invoice.get("lines") or {}
+        lines = list(embedded.get("data") or [])
+        more = bool(embedded.get("has_more"))
+        while more and lines and len(lines) < details.MAX_LINES:
+            params = _params(limit=min(100, details.MAX_LINES - len(lines)))
+            params["starting_after"] = lines[-1]["id"]
+            page = await self._call(functools.partial(self._line_page, invoice["id"], params))
+            lines += page["data"]
+            more = bool(page["has_more"]) and bool(page["data"])
+        return lines[: details.MAX_LINES], not more
+
+    async def _line_page(self, invoice_id: str, params: Obj) -> Any:
+        return await self.stripe.v1.invoices.line_items.list_async(invoice_id, params=params)  # type: ignore[arg-type]
+
+    async def _tax_rate(self, rate_id: str) -> Obj | None:
+        """A tax rate's name and percentage (Tax rates Read); kept for the cache's lifetime for
+        every customer, since tax rates belong to the account."""
+
+        async def load() -> tuple[Obj, list[str]]:
+            found = await self._optional(
+                "tax_rates", lambda: self.stripe.v1.tax_rates.retrieve_async(rate_id)
+            )
+            return found or MISSING, ["tax_rates"]
+
+        found = await self.cache.fetch(("tax_rate", rate_id), load)
+        return None if found is MISSING else dict(found)
+
+    async def _paid_with(self, invoice: Obj) -> Obj | None:
+        # One call gives the card: the invoice's paid payment, its PaymentIntent and that
+        # intent's payment method (Payment intents and Payment methods Read).
+        params = _params(
+            invoice=invoice["id"],
+            status="paid",
+            limit=1,
+            expand=["data.payment.payment_intent.payment_method"],
+        )
+        found = await self._optional(
+            "invoice_payments",
+            lambda: self.stripe.v1.invoice_payments.list_async(params=params),
+        )
+        return details.paid_with(found) if found else None
+
+    async def pay_with(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
+        """What paying would charge: the invoice as `pay` reads it, and the brand, last four
+        and expiry of the saved method Stripe would use (Payment methods Read)."""
+        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+            raise not_found()
+
+        async def load() -> tuple[Obj, list[str]]:
+            params = _params(expand=PAYABLE)
+            try:
+                found = await self._call(
+                    lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params=params)
+                )
+            except ApiError as error:
+                if error.code != "not_found":
+                    raise
+                return MISSING, [f"invoice:{invoice_id}"]
+            return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
+
+        invoice = await self.cache.fetch(("payable", invoice_id), load)
+        if invoice is MISSING or not shapes.visible(invoice, customers):
+            raise not_found()
+        if invoice["status"] != "open":
+            raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
+        method_id, saved = payments.charged_method(invoice)
+        method = await self._payment_method(method_id, invoice) if method_id else None
+        return {
+            "invoice": invoice_id,
+            "currency": invoice.get("currency"),
+            "amount_remaining": invoice.get("amount_remaining"),
+            "has_saved_method": saved,
+            "payment_method": details.payment_method(method),
+        }
+
+    async def _payment_method(self, method_id: str, invoice: Obj) -> Obj | None:
+        async def load() -> tuple[Obj, list[str]]:
+            found = await self._optional(
+                "payment_methods",
+                lambda: self.stripe.v1.payment_methods.retrieve_async(method_id),
+            )
+            return found or MISSING, [shapes.customer_id(invoice)]
+
+        found = await self.cache.fetch(("payment_method", method_id), load)
+        return None if found is MISSING else dict(found)
+
+    async def owed(self, customers: tuple[str, ...]) -> list[Obj]:
+        """Each customer's open invoices (one call per customer, up to 100 each), remembered
+        as shown."""
+        lists = []
+        for customer in customers:
+
+            async def load(customer: str = customer) -> tuple[Obj, list[str]]:
+                params = _params(customer=customer, status="open", limit=100)
+                listed = await self._list(params)
+                shown = [shapes.trim(i) for i in listed["data"] if shapes.visible(i, customers)]
+                await self.store.remember({customer: [i["id"] for i in shown]})
+                return {"data": shown, "has_more": bool(listed["has_more"])}, [customer]
+
+            lists.append(await self.cache.fetch(("owed", customer), load))
+        return lists
+
+    async def _optional(self, permission: str, make: Any) -> Obj | None:
+        """A call for something the portal can do without (a name, a card): None when Stripe
+        has no such object, refuses the key (then not asked again), or fails; only the
+        request's deadline and rate limits still end the request."""
+        if permission in self.refused:
+            return None
+        try:
+            found: Obj = await self._call(make)
+        except ApiError as error:
+            if error.code in FATAL:
+                raise
+            if refused(error):
+                self.refused.add(permission)
+            return None
+        return found
+
+    async def _extra(self, permission: str, make: Any, expand: list[str]) -> Obj:
+        """A call with expansions that need a permission the key may not have: asked with
+        them until Stripe refuses the key once, then without."""
+        if permission not in self.refused:
+            try:
+                found: Obj = await self._call(lambda: make(expand))
+                return found
+            except ApiError as error:
+                if not refused(error):
+                    raise
+                self.refused.add(permission)
+        found = await self._call(lambda: make([]))
+        return found
+
     async def pay(
         self, invoice_id: str, customers: tuple[str, ...], idempotency_key: str | None
     ) -> Obj:
         """Pay with the customer's saved method; answer what the customer must do otherwise."""
         if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
             raise not_found()
-        expand = ["customer", "parent.subscription_details.subscription"]
         invoice = await self._call(
-            lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params={"expand": expand})
+            lambda: self.stripe.v1.invoices.retrieve_async(
+                invoice_id, params=_params(expand=PAYABLE)
+            )
         )
         payments.check_payable(invoice, customers, idempotency_key)
         params = payments.pay_params(invoice)
@@ -173,14 +365,14 @@ class Gateway:
             )
         except stripe.StripeError as error:
             decline = getattr(error.error, "decline_code", None) if error.error else None
-            outcome = payments.refusal(_kind(error), error.code or "", decline, error.user_message)
+            outcome = payments.refusal(kind(error), error.code or "", decline, error.user_message)
             if outcome == "authentication_required":
                 return await self._requires_authentication(invoice)
             if isinstance(outcome, str):
                 return shapes.requires_action(outcome, invoice)
             raise outcome from None
         finally:
-            self.cache.forget([shapes.customer_id(invoice)])
+            self.cache.forget([shapes.customer_id(invoice), f"invoice:{invoice_id}"])
         if paid["status"] != "paid":
             return await self._requires_authentication(invoice)
         return {"status": "paid", "invoice": paid}
@@ -238,82 +430,6 @@ class Gateway:
         if problem is not None:
             log.warning(json.dumps({"event": "not_ready", "code": problem.code}))
         return problem
-
-    async def _call(self, make: Callable[[], Awaitable[Any]], *, passthrough: bool = False) -> Obj:
-        deadline = _deadline.get()
-        if deadline is None:
-            deadline = anyio.current_time() + self.settings.stripe_deadline
-            _deadline.set(deadline)
-        throttled = 0
-        failure = ApiError(504, "upstream_timeout", "Stripe did not answer in time")
-        for attempt in range(MAX_ATTEMPTS):
-            remaining = deadline - anyio.current_time()
-            if remaining <= 0:
-                break
-            await self.store.spend_stripe_call()
-            try:
-                with anyio.fail_after(min(self.settings.stripe_timeout, remaining)):
-                    answer = await make()
-                return answer.to_dict() if hasattr(answer, "to_dict") else dict(answer)
-            except TimeoutError:
-                failure = ApiError(504, "upstream_timeout", "Stripe did not answer in time")
-            except stripe.APIConnectionError:
-                failure = ApiError(502, "upstream_unavailable", "Stripe cannot be reached")
-            except stripe.StripeError as error:
-                mapped = _failure(error, passthrough)
-                throttled += error.http_status == 429
-                if (
-                    error.http_status not in RETRY_STATUSES
-                    or mapped is None
-                    or throttled >= MAX_RATE_LIMITED_ATTEMPTS
-                ):
-                    _log_error(error, attempt)
-                    if mapped is not None:
-                        raise mapped from None
-                    raise
-                failure = mapped
-            _log_failure(failure, attempt)
-            delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
-            if anyio.current_time() + delay >= deadline:
-                break
-            await anyio.sleep(delay)
-        raise failure
-
-
-def _kind(error: stripe.StripeError) -> str:
-    if isinstance(error, stripe.CardError):
-        return "card"
-    if isinstance(error, stripe.IdempotencyError):
-        return "idempotency"
-    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
-        return "key"
-    return "request" if isinstance(error, stripe.InvalidRequestError) else "other"
-
-
-def _failure(error: stripe.StripeError, passthrough: bool) -> ApiError | None:
-    """The API error for a Stripe failure, or None when the caller must decide."""
-    if passthrough and error.http_status not in RETRY_STATUSES:
-        return None
-    if isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing":
-        return not_found()
-    if isinstance(error, stripe.RateLimitError):
-        # Stripe is limiting the whole account: the visitor waits, the proxy does not insist.
-        return rate_limited(1, "the portal is busy: try again in a moment")
-    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
-        return ApiError(502, "upstream_unavailable", KEY_REFUSED)
-    return ApiError(502, "upstream_unavailable", "Stripe answered with an error")
-
-
-def _log_error(error: stripe.StripeError, attempt: int) -> None:
-    # Only the type and codes: Stripe's messages can quote parts of the key.
-    record: dict[str, Any] = {"event": "stripe_error", "request_id": request_id_var.get()}
-    record |= {"type": type(error).__name__, "status": error.http_status, "code": error.code}
-    log.warning(json.dumps({**record, "attempt": attempt + 1}))
-
-
-def _log_failure(failure: ApiError, attempt: int) -> None:
-    record = {"event": "stripe_retry", "request_id": request_id_var.get(), "code": failure.code}
-    log.warning(json.dumps({**record, "attempt": attempt + 1}))
 
 
 def _params(**values: Any) -> Any:

@@ -67,7 +67,7 @@ SESSION_LINKS = {
     "Subscription": _link("listInvoices", {"query.subscription": "$response.body#/subscription"}),
     **{
         f"{operation}{i}": _link(operation, {"path.id": f"$response.body#/invoices/data/{i}/id"})
-        for operation in ("getInvoice", "getInvoicePdf", "payInvoice")
+        for operation in ("getInvoice", "getInvoicePdf", "getInvoicePaymentMethod", "payInvoice")
         for i in (0, 1)
     },
 }
@@ -175,6 +175,23 @@ PATHS: dict[str, Schema] = {
                 "403": _error("PDFs are off", ["feature_disabled"]),
                 "404": NOT_FOUND,
                 "409": _error("The invoice has no PDF", ["pdf_unavailable"]),
+                "429": RATE_LIMITED,
+                **UPSTREAM,
+            },
+        }
+    },
+    "/v1/invoices/{id}/payment_method": {
+        "get": {
+            "operationId": "getInvoicePaymentMethod",
+            "summary": "What paying would charge: the saved method's brand, last four and expiry",
+            "security": BEARER,
+            "parameters": [INVOICE_ID],
+            "responses": {
+                "200": _json("The method paying would charge", ref("PayWith")),
+                "401": TOKEN_ERRORS,
+                "403": _error("Payments are off", ["feature_disabled"]),
+                "404": NOT_FOUND,
+                "409": _error("The invoice is not open", ["invoice_not_payable"]),
                 "429": RATE_LIMITED,
                 **UPSTREAM,
             },

@@ -34,6 +34,20 @@ def pay_params(invoice: Obj) -> Obj | None:
     Stripe's own order: the invoice's method, the subscription's, the customer's. The
     invoice needs `customer` and `parent.subscription_details.subscription` expanded.
     """
+    own, saved, source = _saved(invoice)
+    if not (own or saved or source):
+        return None
+    return {"payment_method": saved} if saved and not own else {}
+
+
+def charged_method(invoice: Obj) -> tuple[str | None, bool]:
+    """The id of the payment method paying would charge (None for a legacy source), and
+    whether there is any saved method at all; the invoice expanded as for `pay_params`."""
+    own, saved, source = _saved(invoice)
+    return own or saved, bool(own or saved or source)
+
+
+def _saved(invoice: Obj) -> tuple[str | None, str | None, Any]:
     customer = invoice["customer"] if isinstance(invoice["customer"], dict) else {}
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     subscription = details.get("subscription")
@@ -41,9 +55,7 @@ def pay_params(invoice: Obj) -> Obj | None:
         subscription.get("default_payment_method") if isinstance(subscription, dict) else None
     )
     saved = shapes.ref_id((customer.get("invoice_settings") or {}).get("default_payment_method"))
-    if not (own or saved or customer.get("default_source")):
-        return None
-    return {"payment_method": saved} if saved and not own else {}
+    return own, saved, customer.get("default_source")
 
 
 def idempotency_key(given: str | None, invoice: Obj) -> str:

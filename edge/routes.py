@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from edge import cursors, hashing, inputs, shapes, tokens, webhooks
+from edge import cursors, details, hashing, inputs, shapes, tokens, webhooks
 from edge.errors import ApiError, invalid, not_found
 from edge.gateway import INVOICE_PATTERN, Gateway
 from edge.openapi import document
@@ -71,10 +71,13 @@ async def session(request: Request) -> Response:
         except hashing.HashError as error:
             raise ApiError(403, error.code, error.message) from None
     # Counted once the hash is valid, so that wrong hashes can never lock a customer out.
-    await store.hit("session_identifier", identifier)
+    # Jane@x and jane@x reach the same Stripe customers (below), so they share one limit;
+    # each still needs a hash over its own exact spelling.
+    await store.hit("session_identifier", identifier.lower() if email else identifier)
 
+    matched: str | None = None
     if email is not None:
-        customers = await gateway.customers_by_email(email)
+        customers, matched = await gateway.customers_by_email(email)
     else:
         customers = await gateway.customer_by_id(identifier)
     ids = tuple(c["id"] for c in customers)
@@ -92,6 +95,8 @@ async def session(request: Request) -> Response:
     listed = await gateway.invoices(
         ids, limit=limit, position=None, subscription=shown, status=None
     )
+    # What the customer owes is always in view, whatever the list shows.
+    owed = details.owed(await gateway.owed(ids), now)
     token, expires_at = tokens.issue(
         settings.hash_secrets,
         customers=ids,
@@ -121,10 +126,12 @@ async def session(request: Request) -> Response:
                 "name": next((c["name"] for c in customers if c.get("name")), None),
             },
             "merged_customers": len(customers),
+            "email_matched": matched,
             "subscriptions": [shapes.subscription(s) for s in subscriptions],
             "subscription": shown,
             "scope": "subscription" if shown else "all",
             "invoices": shapes.page(listed, now),
+            "owed": owed,
         }
     )
 
@@ -134,8 +141,9 @@ async def list_invoices(request: Request) -> Response:
     claims = await _authorise(request)
     query = request.query_params
     inputs.refuse_unknown(dict(query), LIST_FIELDS)
-    limit = inputs.limit(inputs.integer(query.get("limit", "10"), "limit"))
-    scope = inputs.scope(query.get("scope", "subscription"), settings)
+    # An empty value is an absent one, for every parameter alike.
+    limit = inputs.limit(inputs.integer(query.get("limit") or "10", "limit"))
+    scope = inputs.scope(query.get("scope") or "subscription", settings)
     status = query.get("status") or None
     if status is not None and status not in STATUSES:
         raise invalid("status", "status must be one of open, paid, void, uncollectible")
@@ -154,8 +162,26 @@ async def invoice_detail(request: Request) -> Response:
     _, gateway, _ = _parts(request)
     claims = await _authorise(request)
     invoice_id = await _shown_invoice(request, claims)
-    invoice = await gateway.invoice(invoice_id, claims.customers)
-    return JSONResponse(shapes.invoice_detail(invoice, time.time()))
+    found = await gateway.invoice_detail(invoice_id, claims.customers)
+    return JSONResponse(
+        details.detail(
+            found["invoice"],
+            found["lines"],
+            found["complete"],
+            found["rates"],
+            found["paid_with"],
+            time.time(),
+        )
+    )
+
+
+async def invoice_payment_method(request: Request) -> Response:
+    settings, gateway, _ = _parts(request)
+    claims = await _authorise(request)
+    if not settings.allow_pay:
+        raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
+    invoice_id = await _shown_invoice(request, claims)
+    return JSONResponse(await gateway.pay_with(invoice_id, claims.customers))
 
 
 async def invoice_pdf(request: Request) -> Response:
@@ -223,6 +249,7 @@ routes = [
     Route("/v1/invoices/{id}", invoice_detail, methods=["GET"]),
     Route("/v1/invoices/{id}/pdf", invoice_pdf, methods=["GET"]),
     Route("/v1/invoices/{id}/pay", pay_invoice, methods=["POST"]),
+    Route("/v1/invoices/{id}/payment_method", invoice_payment_method, methods=["GET"]),
     Route("/v1/stripe/webhook", webhook, methods=["POST"]),
     Route("/v1/openapi.json", openapi, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 Schema = dict[str, Any]
+ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
 def ref(name: str) -> Schema:
@@ -78,6 +79,44 @@ SCHEMAS: dict[str, Schema] = {
             "description": nullable("string"),
         }
     ),
+    "Address": {
+        "oneOf": [
+            obj({f: nullable("string") for f in ADDRESS_FIELDS}),
+            {"type": "null"},
+        ]
+    },
+    "Tax": obj(
+        {
+            "tax_rate": nullable("string", description="the Stripe tax rate's id"),
+            "display_name": nullable("string", description="null without Tax rates Read"),
+            "percentage": nullable("number"),
+            "inclusive": BOOL,
+            "amount": INT,
+            "taxable_amount": nullable("integer"),
+        }
+    ),
+    "Discount": obj(
+        {
+            "discount": nullable("string", description="the Stripe discount's id"),
+            "name": nullable("string", description="the coupon's name"),
+            "code": nullable("string", description="the promotion code the customer entered"),
+            "amount": INT,
+        }
+    ),
+    "PaymentMethod": {
+        "oneOf": [
+            obj(
+                {
+                    "type": {"type": "string", "description": "card, sepa_debit, ..."},
+                    "brand": nullable("string"),
+                    "last4": nullable("string"),
+                    "exp_month": nullable("integer"),
+                    "exp_year": nullable("integer"),
+                }
+            ),
+            {"type": "null"},
+        ]
+    },
     "InvoiceLine": obj(
         {
             "id": STR,
@@ -85,7 +124,11 @@ SCHEMAS: dict[str, Schema] = {
             "amount": INT,
             "currency": STR,
             "quantity": nullable("integer"),
+            "unit_amount": nullable("integer", description="whole minor units, when it is"),
+            "unit_amount_decimal": nullable("string", description="minor units, decimal"),
             "period": obj({"start": INT, "end": INT}),
+            "taxes": {"type": "array", "items": ref("Tax")},
+            "discounts": {"type": "array", "items": ref("Discount")},
         }
     ),
     "InvoiceDetail": {
@@ -96,14 +139,64 @@ SCHEMAS: dict[str, Schema] = {
                     "subtotal": INT,
                     "tax": INT,
                     "discount": INT,
+                    "total_excluding_tax": nullable("integer"),
                     "customer_name": nullable("string"),
                     "customer_email": nullable("string"),
+                    "customer_phone": nullable("string"),
+                    "customer_address": ref("Address"),
+                    "customer_shipping": {
+                        "oneOf": [
+                            obj(
+                                {
+                                    "name": nullable("string"),
+                                    "phone": nullable("string"),
+                                    "address": ref("Address"),
+                                }
+                            ),
+                            {"type": "null"},
+                        ]
+                    },
+                    "customer_tax_ids": {
+                        "type": "array",
+                        "items": obj({"type": nullable("string"), "value": nullable("string")}),
+                    },
+                    "discounts": {"type": "array", "items": ref("Discount")},
+                    "taxes": {"type": "array", "items": ref("Tax")},
                     "lines": {"type": "array", "items": ref("InvoiceLine")},
-                    "lines_has_more": BOOL,
+                    "lines_has_more": {
+                        "type": "boolean",
+                        "description": "more lines than the proxy reads (1,000)",
+                    },
+                    "paid_with": ref("PaymentMethod"),
                 }
             ),
         ]
     },
+    "Owed": obj(
+        {
+            "data": {"type": "array", "items": ref("Invoice")},
+            "has_more": {
+                "type": "boolean",
+                "description": "a customer has more than 100 open invoices",
+            },
+            "totals": {
+                "type": "array",
+                "items": obj({"currency": STR, "amount_remaining": INT}),
+            },
+        }
+    ),
+    "PayWith": obj(
+        {
+            "invoice": STR,
+            "currency": STR,
+            "amount_remaining": INT,
+            "has_saved_method": {
+                "type": "boolean",
+                "description": "false: paying answers requires_action with the hosted page",
+            },
+            "payment_method": ref("PaymentMethod"),
+        }
+    ),
     "InvoicePage": obj(
         {
             "object": {"const": "list"},
@@ -164,10 +257,15 @@ SCHEMAS: dict[str, Schema] = {
                 ]
             },
             "merged_customers": INT,
+            "email_matched": {
+                "enum": ["exact", "case_insensitive", None],
+                "description": "how the email found its customers; null without any",
+            },
             "subscriptions": {"type": "array", "items": ref("Subscription")},
             "subscription": nullable("string"),
             "scope": {"enum": ["subscription", "all"]},
             "invoices": ref("InvoicePage"),
+            "owed": ref("Owed"),
         }
     ),
     "StripeEvent": {

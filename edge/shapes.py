@@ -77,32 +77,6 @@ def trim(inv: Obj) -> Obj:
     }
 
 
-def invoice_detail(inv: Obj, now: float) -> Obj:
-    lines = inv.get("lines") or {}
-    taxes = inv.get("total_taxes") or []
-    discounts = inv.get("total_discount_amounts") or []
-    return {
-        **invoice(inv, now),
-        "subtotal": inv.get("subtotal"),
-        "tax": sum(t.get("amount") or 0 for t in taxes) if taxes else (inv.get("tax") or 0),
-        "discount": sum(d.get("amount") or 0 for d in discounts),
-        "customer_name": inv.get("customer_name"),
-        "customer_email": inv.get("customer_email"),
-        "lines": [
-            {
-                "id": line.get("id"),
-                "description": line.get("description"),
-                "amount": line.get("amount"),
-                "currency": line.get("currency"),
-                "quantity": line.get("quantity"),
-                "period": line.get("period"),
-            }
-            for line in lines.get("data") or []
-        ],
-        "lines_has_more": bool(lines.get("has_more")),
-    }
-
-
 def page(listed: Obj, now: float) -> Obj:
     return {
         "object": "list",

@@ -36,7 +36,11 @@ async def receive(event: Any, cache: TTLCache, store: Store) -> dict[str, Any]:
             previous = data.get("previous_attributes")
             previous = previous if isinstance(previous, dict) else {}
             emails = (obj.get("email"), previous.get("email"))
-            tags = {shapes.ref_id(obj), *(f"email:{e}" for e in emails if isinstance(e, str))}
+            # Lowercased: a session for any spelling of the email may have found this customer.
+            tags = {
+                shapes.ref_id(obj),
+                *(f"email:{e.lower()}" for e in emails if isinstance(e, str)),
+            }
         else:
             tags = {shapes.customer_id(obj)}
         cache.forget(t for t in tags if isinstance(t, str) and t)

@@ -3,6 +3,7 @@
 import { Client, ProxyError } from "./client.js";
 import { ATTRS, PAGE, config, textOptions } from "./config.js";
 import { SOURCE, Strings, loadStrings } from "./i18n.js";
+import { ask, emit } from "./hooks.js";
 import { pay, pdf, unwatch } from "./payment.js";
 import { h, notice, view } from "./render.js";
 import { adopt } from "./styles.js";
@@ -114,21 +115,19 @@ export class InvoicePortal extends HTMLElement {
     if (this.hasAttribute("debug")) console.info("[invoice-portal]", ...args);
   }
 
-  emit(event, response, extras = {}) {
+  detailOf(event, response, extras) {
     const detail = { event, response, extras: { locale: this.strings.locale, ...extras } };
     this.log(event, detail);
-    let ok = true;
-    if (typeof this.handleResponse === "function") {
-      try {
-        this.handleResponse(detail);
-      } catch (e) {
-        ok = false;
-        this.log(`handleResponse threw for ${event}`, e);
-      }
-    }
-    const cancelable = event === "pre_payment";
-    const dom = new CustomEvent(`invoice-portal:${event}`, { detail, bubbles: true, composed: true, cancelable });
-    return this.dispatchEvent(dom) && ok;
+    return detail;
+  }
+
+  emit(event, response, extras = {}) {
+    emit(this, this.detailOf(event, response, extras), (...args) => this.log(...args));
+  }
+
+  // A cancelable event: resolves to null when the host lets the portal go on, else to its refusal.
+  ask(event, response, extras = {}) {
+    return ask(this, this.detailOf(event, response, extras));
   }
 
   set(patch) {
@@ -270,7 +269,7 @@ export class InvoicePortal extends HTMLElement {
   back() {
     this.focusKey = `row:${this.state.open}`;
     unwatch(this);
-    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null });
+    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null });
   }
 
   query(extra) {

@@ -8,6 +8,15 @@ const uuid = () =>
     ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
+// A hook may reject with anything, even an object without toString.
+function reason(e) {
+  try {
+    return e === undefined ? "" : ` (${String(e)})`;
+  } catch {
+    return ` (${typeof e})`;
+  }
+}
+
 const path = (inv, action = "") => `v1/invoices/${encodeURIComponent(inv.id)}${action}`;
 
 // Opened straight after the click's request, within the click's user activation, so popup
@@ -21,12 +30,19 @@ function openTab(url) {
 export async function pay(el, inv) {
   if (el.state.busy) return;
   const extras = { invoice: inv.id };
-  const t = el.strings;
-  if (!el.emit("pre_payment", inv, extras)) {
-    el.log("pre_payment refused the payment: nothing was charged");
-    return el.set({ notice: { kind: "info", text: t.t("pay.cancelled") } });
+  const ctl = el.ctl;
+  // Busy while the host decides, so a second click neither asks twice nor pays twice.
+  const attempt = { invoice: inv.id };
+  el.set({ busy: "pay", attempt, notice: null });
+  const refused = await el.ask("pre_payment", inv, extras);
+  if (ctl !== el.ctl || el.state.attempt !== attempt) {
+    return el.log("pre_payment answered after the visitor left the invoice: nothing was charged");
   }
-  el.set({ busy: "pay", notice: null });
+  const t = el.strings;
+  if (refused) {
+    el.log(`the payment was cancelled by the pre_payment hook: ${refused.by}${reason(refused.error)}; nothing was charged`);
+    return el.set({ busy: null, attempt: null, notice: { kind: "info", text: t.t(refused.timeout ? "pay.hook_timeout" : "pay.cancelled") } });
+  }
   el.emit("payment_started", inv, extras);
   let r;
   try {
@@ -54,7 +70,7 @@ export async function pay(el, inv) {
 
 function done(el, kind, text, link, linkText) {
   el.focusKey = link ? "link" : "dh";
-  el.set({ busy: null, notice: { kind, text, link, linkText } });
+  el.set({ busy: null, attempt: null, notice: { kind, text, link, linkText } });
 }
 
 // After Stripe's hosted page the invoice is fetched again whenever the customer comes back

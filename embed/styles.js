@@ -2,17 +2,37 @@
 // and style attributes, but not CSSOM. Colours come from documented custom properties with
 // light and dark defaults; the page's value wins in both themes.
 
-const light = `--_bg:var(--invoice-portal-bg,#fff);--_fg:var(--invoice-portal-fg,#1b1f24);
---_muted:var(--invoice-portal-muted,#596170);--_line:var(--invoice-portal-border,#d9dee5);
---_surface:var(--invoice-portal-surface,#f4f6f9);--_accent:var(--invoice-portal-accent,#3451c7);
---_on-accent:var(--invoice-portal-accent-fg,#fff);--_ok:#1d6b2f;--_info:#2747b0;--_bad:#b3261e;
---_warn:#8a4b00;--_off:#596170;color-scheme:light;`;
+// [own name, public property (--invoice-portal-*), light, dark]
+const COLORS = [
+  ["bg", "bg", "#fff", "#15181d"],
+  ["fg", "fg", "#1b1f24", "#e9ecf1"],
+  ["muted", "muted", "#596170", "#a5adba"],
+  ["line", "border", "#d9dee5", "#323842"],
+  ["surface", "surface", "#f4f6f9", "#1e2229"],
+  ["accent", "accent", "#3451c7", "#93a8ff"],
+  ["on-accent", "accent-fg", "#fff", "#0c0f14"],
+  ["ok", "", "#1d6b2f", "#7ddc8f"],
+  ["info", "", "#2747b0", "#a6b8ff"],
+  ["bad", "", "#b3261e", "#ff9a92"],
+  ["warn", "", "#8a4b00", "#f5b35c"],
+  ["off", "", "#596170", "#a5adba"],
+];
+const colors = (pick) =>
+  COLORS.map(([own, pub, l, d]) => `--_${own}:${pub ? `var(--invoice-portal-${pub},${pick(l, d)})` : pick(l, d)};`).join("");
 
-const dark = `--_bg:var(--invoice-portal-bg,#15181d);--_fg:var(--invoice-portal-fg,#e9ecf1);
---_muted:var(--invoice-portal-muted,#a5adba);--_line:var(--invoice-portal-border,#323842);
---_surface:var(--invoice-portal-surface,#1e2229);--_accent:var(--invoice-portal-accent,#93a8ff);
---_on-accent:var(--invoice-portal-accent-fg,#0c0f14);--_ok:#7ddc8f;--_info:#a6b8ff;--_bad:#ff9a92;
---_warn:#f5b35c;--_off:#a5adba;color-scheme:dark;`;
+// light-dark() picks by the used color-scheme of the portal's box, which by default it inherits
+// from where the element stands on the page: the browser resolves the page's `color-scheme`
+// (a <meta name="color-scheme"> included, which getComputedStyle does not show) against the
+// system's preference exactly as it does for the page's own scrollbars and form controls, and
+// re-resolves on every change (a class toggled on <html>, a media query), with no observer.
+// `theme` replaces the inherited value. Browsers without light-dark() get the old rules.
+const themes = `.portal{${colors((l, d) => `light-dark(${l},${d})`)}color-scheme:inherit}
+:host([theme=light i]) .portal{color-scheme:light}
+:host([theme=dark i]) .portal{color-scheme:dark}
+:host([theme=auto i]) .portal{color-scheme:light dark}
+@supports not (color:light-dark(#000,#fff)){.portal{${colors((l) => l)}}
+:host([theme=dark i]) .portal{${colors((l, d) => d)}}
+@media (prefers-color-scheme:dark){:host([theme=auto i]) .portal{${colors((l, d) => d)}}}}`;
 
 export const css = `
 /* !important in a shadow root's :host beats the page's !important on the element, so a
@@ -22,12 +42,11 @@ font-size:0!important;line-height:0!important}
 :host([hidden]){display:none!important}
 /* An inline-block does not inherit the page's text-decoration (body {text-decoration: ...}); the
    host's zero font size keeps its line box from adding space. */
-.portal{all:initial;display:inline-block;width:100%;vertical-align:top;box-sizing:border-box;${light}
+.portal{all:initial;display:inline-block;width:100%;vertical-align:top;box-sizing:border-box;
 font:var(--invoice-portal-font-size,15px)/1.5 var(--invoice-portal-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
 color:var(--_fg);background:var(--_bg);border:1px solid var(--_line);
 border-radius:var(--invoice-portal-radius,10px);padding:16px;min-width:0;overflow-wrap:anywhere;container-type:inline-size}
-@media (prefers-color-scheme:dark){:host(:not([theme=light])) .portal{${dark}}}
-:host([theme=dark]) .portal{${dark}}
+${themes}
 *,*::before{box-sizing:inherit}
 h2{font-size:1.2em;margin:0;line-height:1.3}
 h2:focus{outline:none}

@@ -32,6 +32,9 @@ from sandbox import (
     invoices,
     params,
     permissions,
+    portal,
+    portal_pages,
+    portal_sessions,
     subscriptions,
 )
 from sandbox.errors import StripeError, api_error, invalid, not_authenticated, rate_limited
@@ -43,6 +46,7 @@ log = logging.getLogger("sandbox")
 
 API_VERSION = "2026-10-28.endive"
 Handler = Callable[[Sandbox, dict[str, Any], dict[str, str]], dict[str, Any]]
+NAMESPACES = {"billing_portal"}
 _KEY = re.compile(r"(sk|rk)_(test|live)_[A-Za-z0-9_]{1,247}")
 
 
@@ -52,15 +56,26 @@ def _compile(template: str) -> re.Pattern[str]:
 
 ENDPOINTS: list[tuple[str, re.Pattern[str], Handler]] = [
     (method, _compile(template), handler)
-    for module in (customers, catalog, subscriptions, invoices, invoice_items, events)
+    for module in (
+        customers,
+        catalog,
+        subscriptions,
+        invoices,
+        invoice_items,
+        events,
+        portal,
+        portal_sessions,
+    )
     for method, template, handler in module.ROUTES
 ]
 
 
 def endpoint_name(method: str, path: str) -> str:
-    """`POST /v1/invoices/in_123/pay` counts as `POST /v1/invoices/{id}/pay`."""
+    """`POST /v1/invoices/in_123/pay` counts as `POST /v1/invoices/{id}/pay`; a namespaced
+    collection (`/v1/billing_portal/configurations/bpc_123`) has its ids one further on."""
     parts = path.rstrip("/").split("/")
-    for i in (3, 5):
+    shift = 1 if len(parts) > 2 and parts[2] in NAMESPACES else 0
+    for i in (3 + shift, 5 + shift):
         if len(parts) > i and parts[i] != "search":
             parts[i] = "{id}"
     return f"{method} {'/'.join(parts)}"
@@ -80,6 +95,7 @@ def create_app(
     routes = [
         *control.routes(sb),
         *hosted.routes(sb),
+        *portal_pages.routes(sb),
         Route("/v1/{rest:path}", api, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
     ]
     app = Starlette(routes=routes)

@@ -114,7 +114,9 @@ def attach(sb: Sandbox, ref: str, customer_id: str) -> dict[str, Any]:
                 "The payment method you provided has already been attached to a customer.",
                 "payment_method",
             )
-    pm["customer"] = customer_id
+    if pm["customer"] != customer_id:
+        pm["customer"] = customer_id
+        sb.emit("payment_method.attached", pm)
     return pm
 
 

@@ -17,8 +17,24 @@ ACCOUNT = "acct_1InvoicePortalSbx"
 READ, WRITE = "read", "write"
 
 # Customers Read, Subscriptions Read (the session expands a customer's subscriptions),
-# Invoices Write (pay; Write includes Read).
-GRANTED = {"customer": READ, "subscription": READ, "invoice": WRITE}
+# Invoices Write (pay; Write includes Read), Payment methods Read (the card a payment will
+# use) and Customer portal Write (billing portal sessions for a card update, a plan change or
+# a cancellation).
+#
+# The permission Stripe names when a restricted key may not `POST /v1/billing_portal/sessions`
+# is 'rak_customer_portal_write' (the dashboard's "Customer portal" resource). Stripe's docs do
+# not list the `rak_` names: that one is the name public integrations match Stripe's 403 message
+# against (an app's billing page checking `error.includes("rak_customer_portal_write")`). No
+# separate name for portal configurations turned up, so the sandbox puts sessions and
+# configurations under that one resource: a key with it may also create and update portal
+# configurations. Unconfirmed against Stripe itself.
+GRANTED = {
+    "customer": READ,
+    "subscription": READ,
+    "invoice": WRITE,
+    "payment_method": READ,
+    "customer_portal": WRITE,
+}
 
 # The resource of a collection in a path: `/v1/customers/{id}/subscriptions` is subscriptions'.
 COLLECTIONS = {
@@ -30,6 +46,7 @@ COLLECTIONS = {
     "invoices": "invoice",
     "invoiceitems": "invoiceitem",
     "events": "event",
+    "billing_portal": "customer_portal",  # sessions and configurations alike
 }
 
 # The resource of the object an expandable field holds; other fields (`data`, `parent`,
@@ -51,6 +68,7 @@ FIELDS = {
     "tax_rate": "tax_rate",
     "tax_rates": "tax_rate",
     "default_tax_rates": "tax_rate",
+    "configuration": "customer_portal",
 }
 
 

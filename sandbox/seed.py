@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sandbox import billing, catalog, customers, invoice_items, subscriptions
+from sandbox import billing, catalog, customers, invoice_items, portal, subscriptions
 from sandbox.state import Sandbox
 
 DAY = 86400
@@ -50,6 +50,10 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
             _customer(sb, spec, today, prices, seeded)
         except (KeyError, TypeError, ValueError) as exc:
             raise SeedError(f"seed {name!r}: customer #{index}: {exc!r}") from exc
+    try:
+        _portal(sb, data.get("portal") or {}, today)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SeedError(f"seed {name!r}: portal: {exc!r}") from exc
     for email, by_status in seeded["invoices"].items():
         seeded["invoices"][email] = {s: ids[:SHOWN_PER_STATUS] for s, ids in by_status.items()}
     return seeded
@@ -118,6 +122,27 @@ def _subscription(
         _collect(sb, inv, start, spec.get("tax_percent"))
     sub["status"] = spec.get("status", "active")
     return sub
+
+
+def _portal(sb: Sandbox, spec: dict[str, Any], today: int) -> None:
+    """More prices of the subscriptions' products, then the customer portal's default
+    configuration: payment method update always, plan changes and cancellation as the seed
+    says. Made after everything else, so that adding them leaves every other id as it was."""
+    for extra in spec.get("prices", ()):
+        named = {
+            o["id"] for o in sb.store.objects["product"].values() if o["name"] == extra["product"]
+        }
+        existing = next(p for p in reversed(sb.store.ordered("price")) if p["product"] in named)
+        catalog.create_price(sb, {
+            "product": existing["product"], "unit_amount": int(extra["amount"]),
+            "currency": extra.get("currency") or existing["currency"],
+            "recurring": {"interval": extra.get("interval", "year")},
+            "nickname": extra.get("nickname"),
+        }, at=today - 500 * DAY)  # fmt: skip
+    cancel = spec.get("subscription_cancel")
+    if cancel not in (None, False, "at_period_end", "immediately"):
+        raise ValueError(f"subscription_cancel {cancel!r} is not at_period_end or immediately")
+    portal.default_configuration(sb, cancel or None, bool(spec.get("subscription_update")))
 
 
 def _collect(sb: Sandbox, inv: dict[str, Any], at: int, tax_percent: float | None) -> None:

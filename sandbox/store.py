@@ -25,6 +25,8 @@ PREFIXES = {
     "discount": "di",
     "tax_rate": "txr",
     "request": "req",
+    "billing_portal.configuration": "bpc",
+    "billing_portal.session": "bps",
 }
 KINDS = {prefix: kind for kind, prefix in PREFIXES.items()}
 SHORT_IDS = {"customer", "product", "subscription_item", "request"}
@@ -41,6 +43,11 @@ class Store:
         self.lines: dict[str, list[dict[str, Any]]] = {}
         self.deleted: set[str] = set()  # deleted customers, which Stripe still shows as such
         self.cards: dict[str, str] = {}  # payment method id -> test card it was made from
+        # What Stripe keeps behind a portal configuration and session but does not show:
+        # the prices each configuration offers per product, and each session's URL secret
+        # with its visit and completion.
+        self.portal_products: dict[str, dict[str, list[str]]] = {}
+        self.portal_visits: dict[str, dict[str, Any]] = {}
         self._seq: dict[str, int] = {}
         self._ordered: dict[str, list[dict[str, Any]] | None] = {}
 

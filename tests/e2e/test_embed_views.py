@@ -142,7 +142,8 @@ def test_list_and_detail_fit_a_320_px_screen(open_tab: Callable[..., Tab], stack
     ("scheme", "theme", "dark"),
     [
         ("light", None, False),
-        ("dark", None, True),
+        ("dark", None, False),  # a page without color-scheme is light (test_hooks_and_theme.py)
+        ("dark", "auto", True),
         ("light", "dark", True),
         ("dark", "light", False),
     ],

@@ -35,7 +35,9 @@ def test_screenshots_of_list_and_detail(
         color_scheme=color_scheme,
         device_scale_factor=2 if device == "mobile" else 1,
     )
-    loaded = open_portal(tab, seeded, email="jane@example.com", show_all_invoices=True)
+    # The portal follows its page: the dark pictures are taken on a dark page.
+    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    loaded = open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
     portal = tab.portal()
     expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
     box = portal.bounding_box()

@@ -16,17 +16,18 @@ from .conftest import WEBHOOK_SECRET, bearer, start, wait_for
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def test_a_cold_session_costs_at_most_two_stripe_calls(http, sandbox):
+def test_a_cold_session_costs_at_most_three_stripe_calls(http, sandbox):
+    # The customers, the first page, and the open invoices owed.
     start(http, "jane@example.com")
-    assert sandbox.calls()["total"] <= 2
+    assert sandbox.calls()["total"] <= 3
 
 
-def test_a_cold_session_by_customer_id_costs_at_most_two_stripe_calls(http, sandbox, proxy):
+def test_a_cold_session_by_customer_id_costs_at_most_three_stripe_calls(http, sandbox, proxy):
     customer = start(http, "hans@example.de")["customer"]["ids"][0]
     proxy.forget_cache()
     sandbox.reset_calls()
     start(http, customer)
-    assert sandbox.calls()["total"] <= 2
+    assert sandbox.calls()["total"] <= 3
 
 
 def test_every_further_page_costs_one_call(http, sandbox):
@@ -43,14 +44,22 @@ def test_every_further_page_costs_one_call(http, sandbox):
 
 def test_an_invoice_detail_costs_one_call_and_nothing_when_opened_again(http, sandbox):
     session = start(http, "jane@example.com", scope="all")
-    shown = [i["id"] for i in session["invoices"]["data"][:3]]
+    # Open invoices of up to ten lines: no line pages, no payment to read.
+    shown = [i["id"] for i in session["owed"]["data"]]
+    # The key's optional permissions are learned once per process (a refused call each), and
+    # tax rates are kept for every customer: a paid invoice at the same tax rate asks for all
+    # of them first.
+    params = {"scope": "all", "status": "paid", "limit": 100}
+    listed = http.get("/v1/invoices", params=params, headers=bearer(session)).json()["data"]
+    paid = next(i for i in listed if i["description"] == "Onboarding workshop")
+    http.get(f"/v1/invoices/{paid['id']}", headers=bearer(session))
     sandbox.reset_calls()
     for _ in range(2):
         for invoice_id in shown:
             assert (
                 http.get(f"/v1/invoices/{invoice_id}", headers=bearer(session)).status_code == 200
             )
-    assert sandbox.calls()["by_endpoint"] == {"GET /v1/invoices/{id}": 3}
+    assert sandbox.calls()["by_endpoint"] == {"GET /v1/invoices/{id}": len(shown)}
 
 
 def test_a_reload_within_the_cache_lifetime_costs_nothing(http, sandbox):
@@ -92,7 +101,7 @@ def test_a_webhook_for_the_customer_clears_the_cache(http, sandbox, proxy):
         wait_for(lambda: gateway.cache.get(key) is None)
         sandbox.reset_calls()
         reloaded = start(http, "yuki@example.jp", scope="all", limit=100)
-        assert 1 <= sandbox.calls()["total"] <= 2
+        assert 1 <= sandbox.calls()["total"] <= 3
         statuses = {i["id"]: i["status"] for i in reloaded["invoices"]["data"]}
         assert statuses[target["id"]] == "void"
     finally:

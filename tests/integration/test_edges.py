@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 
 import pytest
 
+from edge.hashing import make_hash
 from edge.openapi import document
 
 from .conftest import ORIGIN, SECRET, bearer, signed, start
@@ -281,3 +283,26 @@ def test_logs_are_json_with_the_request_id_and_never_a_secret(http, proxy, caplo
 def test_the_served_openapi_document_is_the_validated_one(http):
     # tests/unit/test_openapi.py validates document() and checks it lists every route.
     assert http.get("/v1/openapi.json").json() == document()
+
+
+def test_a_method_an_endpoint_does_not_take_is_405_naming_the_ones_it_does(http):
+    answer = http.delete("/v1/session")
+    assert answer.status_code == 405
+    assert answer.json()["error"]["code"] == "method_not_allowed"
+    assert answer.headers["allow"] == "POST"
+
+
+def test_empty_query_values_are_absent_ones(http, jane):
+    answer = http.get("/v1/invoices?limit=&scope=&status=&subscription=", headers=bearer(jane))
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["data"]) <= 10
+
+
+def test_expires_written_as_a_whole_float_is_the_same_unix_time(http):
+    expires = int(time.time()) + 600
+    body = {"email": "jane@example.com", "expires": float(expires)}
+    body["hash"] = make_hash(SECRET, "jane@example.com", expires)
+    assert http.post("/v1/session", json=body).status_code == 200
+    body["expires"] = expires + 0.5
+    answer = http.post("/v1/session", json=body)
+    assert answer.status_code == 400 and answer.json()["error"]["param"] == "expires"

@@ -68,9 +68,9 @@ def test_a_customer_without_invoices_gets_an_empty_list(http):
     assert session["invoices"]["data"] == [] and session["scope"] == "all"
 
 
-def test_the_email_must_match_exactly(http):
+def test_another_spelling_of_the_email_finds_the_customer_and_says_so(http):
     session = start(http, "JANE@example.com")
-    assert session["no_user"] is True
+    assert session["no_user"] is False and session["email_matched"] == "case_insensitive"
 
 
 def test_a_customer_id_opens_the_same_portal_as_its_email(http, sandbox):

@@ -5,7 +5,11 @@ Other suites can copy this fixture: `SandboxServer` is the handle, `.client()` t
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -62,3 +66,92 @@ def open_invoice(client: stripe.StripeClient) -> Callable[..., stripe.Invoice]:
         return client.v1.invoices.finalize_invoice(inv.id)
 
     return make
+
+
+class Receiver(ThreadingHTTPServer):
+    """A webhook endpoint that keeps every delivery: (body, Stripe-Signature)."""
+
+    secret = "whsec_test_sandbox"
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.received: list[tuple[bytes, str]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+    def wait_for(self, count: int, timeout: float = 5) -> list[tuple[bytes, str]]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.received)
+
+    def events(self, until: Callable[[list[Any]], bool], timeout: float = 5) -> list[Any]:
+        """The delivered events, each verified as the SDK verifies it, once `until` holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            events = [
+                stripe.Webhook.construct_event(body, signature, self.secret)
+                for body, signature in list(self.received)
+            ]
+            if until(events) or time.monotonic() > deadline:
+                return events
+            time.sleep(0.02)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((body, self.headers["Stripe-Signature"]))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver(sandbox: SandboxServer) -> Iterator[Receiver]:
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    sandbox.set_webhook(server.url, server.secret)
+    yield server
+    sandbox.set_webhook(None, None)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def plan(client: stripe.StripeClient, customer: stripe.Customer) -> SimpleNamespace:
+    """A fresh customer on a monthly plan whose product also has a yearly price, and a portal
+    configuration offering both (the demo's default configuration knows only seeded prices)."""
+    monthly = client.v1.prices.create(
+        {"currency": "usd", "unit_amount": 1500, "recurring": {"interval": "month"},
+         "product_data": {"name": "Portal plan"}, "nickname": "Portal plan (monthly)"}
+    )  # fmt: skip
+    yearly = client.v1.prices.create(
+        {"currency": "usd", "unit_amount": 15000, "recurring": {"interval": "year"},
+         "product": monthly.product, "nickname": "Portal plan (yearly)"}
+    )  # fmt: skip
+    items = [{"price": monthly.id}]
+    sub = client.v1.subscriptions.create({"customer": customer.id, "items": items})
+
+    def configuration(cancel_mode: str = "at_period_end", **features: Any) -> Any:
+        return client.v1.billing_portal.configurations.create({"features": {
+            "payment_method_update": {"enabled": True},
+            "subscription_cancel": {"enabled": True, "mode": cancel_mode},
+            "subscription_update": {
+                "enabled": True, "default_allowed_updates": ["price"],
+                "products": [{"product": monthly.product, "prices": [monthly.id, yearly.id]}],
+            },
+            **features,
+        }})  # fmt: skip
+
+    return SimpleNamespace(
+        customer=customer, sub=sub, monthly=monthly, yearly=yearly,
+        configuration=configuration, config=configuration(),
+    )  # fmt: skip

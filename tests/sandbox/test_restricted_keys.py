@@ -1,6 +1,7 @@
 """A restricted key (rk_) does exactly what the proxy needs and gets Stripe's 403 otherwise.
 
-The permissions are Customers Read, Subscriptions Read and Invoices Write (SECURITY.md).
+The permissions are Customers Read, Subscriptions Read, Invoices Write, Payment methods Read and
+Customer portal Write (SECURITY.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import stripe
 
+from sandbox.errors import StripeError as StripeErrorInProcess
 from sandbox.testing import SandboxServer
 
 RESTRICTED = "rk_test_51InvoicePortalRestrictedKeyForTests0123456789abcdef"
@@ -33,6 +35,7 @@ def ids(personas: dict[str, Any]) -> dict[str, str]:
         "jane": personas["customers"]["jane@example.com"][0],
         "plan": personas["subscriptions"]["jane@example.com"][0],
         "invoice": personas["invoices"]["jane@example.com"]["open"][0],
+        "card": "pm_card_visa",
     }
 
 
@@ -100,10 +103,7 @@ OUTSIDE = {
     "customers.update": lambda c, ids: c.v1.customers.update(ids["jane"], {"name": "X"}),
     "customers.delete": lambda c, ids: c.v1.customers.delete(ids["jane"]),
     "subscriptions.cancel": lambda c, ids: c.v1.subscriptions.cancel(ids["plan"]),
-    "payment_methods.list": lambda c, ids: c.v1.payment_methods.list({"customer": ids["jane"]}),
-    "customers.payment_methods.list": lambda c, ids: c.v1.customers.payment_methods.list(
-        ids["jane"]
-    ),
+    "payment_methods.detach": lambda c, ids: c.v1.payment_methods.detach(ids["card"]),
     "payment_methods.attach": lambda c, ids: c.v1.payment_methods.attach(
         "pm_card_visa", {"customer": ids["jane"]}
     ),
@@ -126,8 +126,7 @@ OUTSIDE = {
         ("customers.update", "rak_customer_write"),
         ("customers.delete", "rak_customer_write"),
         ("subscriptions.cancel", "rak_subscription_write"),
-        ("payment_methods.list", "rak_payment_method_read"),
-        ("customers.payment_methods.list", "rak_payment_method_read"),
+        ("payment_methods.detach", "rak_payment_method_write"),
         ("payment_methods.attach", "rak_payment_method_write"),
         ("products.list", "rak_product_read"),
         ("prices.create", "rak_price_write"),
@@ -153,11 +152,14 @@ def test_a_refused_call_changes_nothing(client, restricted, ids):
 @pytest.mark.parametrize(
     ("retrieve", "expand", "permission"),
     [
-        ("customer", "invoice_settings.default_payment_method", "rak_payment_method_read"),
-        ("invoice", "default_payment_method", "rak_payment_method_read"),
+        (
+            "customer",
+            "invoice_settings.default_payment_method.customer.discount",
+            "rak_discount_read",
+        ),
         ("invoice", "discounts", "rak_discount_read"),
         ("subscription", "items.data.price.product", "rak_product_read"),
-        ("subscription", "default_payment_method", "rak_payment_method_read"),
+        ("subscription", "discounts", "rak_discount_read"),
     ],
 )
 def test_expanding_what_the_key_cannot_read_is_refused(
@@ -173,8 +175,8 @@ def test_expanding_what_the_key_cannot_read_is_refused(
 
 
 def test_expanding_a_list_refuses_like_a_single_object(restricted, ids):
-    params = {"customer": ids["jane"], "expand": ["data.default_payment_method"]}
-    assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_payment_method_read"
+    params = {"customer": ids["jane"], "expand": ["data.discounts"]}
+    assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_discount_read"
 
 
 def test_expanding_what_the_key_can_read_works(restricted, ids):
@@ -189,10 +191,8 @@ def test_a_payment_with_a_refused_expansion_charges_nothing(
 ):
     inv = open_invoice(customer.id)
     method = customer.invoice_settings.default_payment_method
-    params = {"payment_method": method, "expand": ["payment_method"]}
-    assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == (
-        "rak_payment_method_read"
-    )
+    params = {"payment_method": method, "expand": ["discounts"]}
+    assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == "rak_discount_read"
     after = client.v1.invoices.retrieve(inv.id)
     assert (after.status, after.attempt_count) == ("open", 0)
 
@@ -220,3 +220,32 @@ def test_an_unknown_endpoint_is_still_404_for_a_restricted_key(restricted):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         restricted.raw_request("get", "/v1/charges")
     assert caught.value.http_status == 404
+
+
+def test_restricted_key_reads_payment_methods(restricted, ids):
+    cards = restricted.v1.payment_methods.list({"customer": ids["jane"]}).data
+    assert cards and restricted.v1.payment_methods.retrieve(cards[0].id).customer == ids["jane"]
+    got = restricted.v1.customers.retrieve(
+        ids["jane"], {"expand": ["invoice_settings.default_payment_method"]}
+    )
+    assert got.invoice_settings.default_payment_method.card.last4 == "4242"
+
+
+def test_restricted_key_opens_billing_portal_sessions(restricted, ids):
+    made = restricted.v1.billing_portal.sessions.create(
+        {"customer": ids["jane"], "return_url": "https://shop.example.com",
+         "flow_data": {"type": "payment_method_update"}, "expand": ["configuration"]}
+    )  # fmt: skip
+    assert made.flow.type == "payment_method_update"
+    assert made.configuration.object == "billing_portal.configuration"
+
+
+def test_a_key_without_the_portal_permission_is_refused_a_session(monkeypatch):
+    from sandbox import permissions
+
+    monkeypatch.delitem(permissions.GRANTED, "customer_portal")  # this process's table only
+    assert permissions.resource("/v1/billing_portal/sessions") == "customer_portal"
+    with pytest.raises(StripeErrorInProcess) as caught:
+        permissions.authorize(RESTRICTED, "POST", "/v1/billing_portal/sessions", None)
+    match = REFUSAL.fullmatch(caught.value.message)
+    assert caught.value.status == 403 and match and match[3] == "rak_customer_portal_write"

@@ -112,6 +112,19 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
         get(http, f"/v1/invoiceitems/{item.id}"),
         get(http, "/v1/invoiceitems", customer=cus.id),
         get(http, "/v1/events", limit=100),
+        http.post("/v1/billing_portal/sessions", data={"customer": jane}).json(),
+        http.post(
+            "/v1/billing_portal/sessions",
+            data={
+                "customer": jane,
+                "return_url": "https://example.com",
+                "flow_data[type]": "subscription_cancel",
+                "flow_data[subscription_cancel][subscription]": sub,
+                "flow_data[after_completion][type]": "redirect",
+                "flow_data[after_completion][redirect][return_url]": "https://example.com/done",
+            },
+        ).json(),
+        get(http, "/v1/billing_portal/configurations"),
         http.delete(f"/v1/customers/{cus.id}").json(),
     ]
     expanded = [
@@ -134,7 +147,8 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
                 seen.add(si["object"])
     expected = {"customer", "payment_method", "product", "price", "subscription",
                 "subscription_item", "invoice", "line_item", "invoiceitem", "event", "list",
-                "search_result"}  # fmt: skip
+                "search_result", "billing_portal.session",
+                "billing_portal.configuration"}  # fmt: skip
     assert expected <= seen
 
 

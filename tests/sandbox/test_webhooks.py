@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import stripe
 
-SECRET = "whsec_test_sandbox"
-
-
-class Receiver(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.received: list[tuple[bytes, str]] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-    def wait_for(self, count: int, timeout: float = 5) -> list[tuple[bytes, str]]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return list(self.received)
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((body, self.headers["Stripe-Signature"]))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver(sandbox) -> Iterator[Receiver]:
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    sandbox.set_webhook(server.url, SECRET)
-    yield server
-    sandbox.set_webhook(None, None)
-    server.shutdown()
-    server.server_close()
+SECRET = "whsec_test_sandbox"  # the `receiver` fixture's (conftest.py)
 
 
 def test_invoice_lifecycle_sends_signed_events_in_order(receiver, client, customer, open_invoice):
     inv = open_invoice(customer.id)
     client.v1.invoices.pay(inv.id)
-    delivered = receiver.wait_for(6)  # customer.created and .updated come first
+    delivered = receiver.wait_for(7)  # customer.created, payment_method.attached, .updated first
     events = [stripe.Webhook.construct_event(body, sig, SECRET) for body, sig in delivered]
     events = [event for event in events if event.type.startswith("invoice.")]
     types = [event.type for event in events]

@@ -24,7 +24,7 @@ SETTINGS = Settings(
 EMPTY_LIST = {"object": "list", "data": [], "has_more": False, "url": "/v1/customers"}
 
 
-def gateway(*answers: object) -> tuple[Gateway, list[httpx.Request]]:
+def gateway(*answers: object, store: Store | None = None) -> tuple[Gateway, list[httpx.Request]]:
     seen: list[httpx.Request] = []
     script = list(answers)
 
@@ -41,7 +41,7 @@ def gateway(*answers: object) -> tuple[Gateway, list[httpx.Request]]:
         return httpx.Response(200, json=answer)
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handle))
-    return Gateway(SETTINGS, client), seen
+    return Gateway(SETTINGS, client, store), seen
 
 
 @pytest.fixture
@@ -62,15 +62,15 @@ async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_
 @pytest.mark.parametrize("failure", [500, 503, httpx.ConnectError("refused")])
 async def test_server_errors_and_network_errors_are_retried(failure):
     gate, seen = gateway(failure, failure, EMPTY_LIST)
-    assert await gate.customers_by_email("jane@example.com") == []
-    assert len(seen) == 3
+    assert await gate.customers_by_email("jane@example.com") == ([], None)
+    assert len(seen) == 4  # three tries of the list, then the search for another spelling
 
 
 @pytest.mark.anyio
 async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
     gate, seen = gateway(429, EMPTY_LIST)
-    assert await gate.customers_by_email("jane@example.com") == []
-    assert len(seen) == 2
+    assert await gate.customers_by_email("jane@example.com") == ([], None)
+    assert len(seen) == 3
     gate, seen = gateway(*[429] * 10)
     with pytest.raises(ApiError) as caught:
         await gate.customers_by_email("jane@example.com")
@@ -80,12 +80,11 @@ async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
 
 @pytest.mark.anyio
 async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
-    gate, seen = gateway()
-    gate.store = Store(replace(SETTINGS, stripe_calls_per_second=2), seen_bytes=10**6)
-    await gate.customers_by_email("a@example.com")
-    await gate.customers_by_email("b@example.com")
+    store = Store(replace(SETTINGS, stripe_calls_per_second=2), seen_bytes=10**6)
+    gate, seen = gateway(store=store)
+    await gate.customers_by_email("a@example.com")  # the list, then the search
     with pytest.raises(ApiError) as caught:
-        await gate.customers_by_email("c@example.com")
+        await gate.customers_by_email("b@example.com")
     assert (caught.value.status, caught.value.code) == (429, "rate_limited")
     assert caught.value.headers == {"Retry-After": "1"}
     assert len(seen) == 2
@@ -138,3 +137,40 @@ async def test_an_invoice_of_another_customer_is_not_found():
     with pytest.raises(ApiError) as caught:
         await gate.invoice("in_1abc", ("cus_A",))
     assert caught.value.code == "not_found"
+
+
+def customer_list(*emails: str, object: str = "list") -> dict[str, object]:
+    data = [
+        {"id": f"cus_{i}", "object": "customer", "email": e, "created": i}
+        for i, e in enumerate(emails)
+    ]
+    return {"object": object, "data": data, "has_more": False, "url": "/v1/customers"}
+
+
+@pytest.mark.anyio
+async def test_an_exact_email_match_costs_one_call_and_never_searches():
+    gate, seen = gateway(customer_list("Jane@example.com"))
+    customers, matched = await gate.customers_by_email("Jane@example.com")
+    assert [c["id"] for c in customers] == ["cus_0"] and matched == "exact"
+    assert [r.url.path for r in seen] == ["/v1/customers"]
+
+
+@pytest.mark.anyio
+async def test_another_spelling_is_found_by_search_ignoring_case_newest_first():
+    found = customer_list("jane@example.com", "JANE@EXAMPLE.COM", "janet@example.com")
+    gate, seen = gateway(EMPTY_LIST, found | {"object": "search_result"})
+    customers, matched = await gate.customers_by_email("Jane@Example.com")
+    assert [c["id"] for c in customers] == ["cus_1", "cus_0"]
+    assert matched == "case_insensitive"
+    assert [r.url.path for r in seen] == ["/v1/customers", "/v1/customers/search"]
+    assert seen[1].url.params["query"] == "email:'Jane@Example.com'"
+
+
+@pytest.mark.anyio
+async def test_an_email_with_a_quote_is_searched_in_the_other_quotes_or_not_at_all():
+    gate, seen = gateway()
+    await gate.customers_by_email("o'brien@example.com")
+    assert seen[1].url.params["query"] == 'email:"o\'brien@example.com"'
+    gate, seen = gateway()
+    assert await gate.customers_by_email("o'b\"x@example.com") == ([], None)
+    assert len(seen) == 1

@@ -1,0 +1,193 @@
+"""An invoice shown as the invoice itself, and what a customer owes (docs/proxy-api.md).
+
+The detail reads like Stripe's own invoice: who it is billed to, every line with its quantity,
+unit price, taxes and discounts, the invoice's discounts and taxes, its totals, and the payment
+method that paid it. Names Stripe keeps on other objects (tax rates, coupons, promotion codes,
+payment methods) come in as the gateway could read them; what it could not read is null.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from edge import shapes
+from edge.schemas import ADDRESS_FIELDS
+
+Obj = dict[str, Any]
+# Lines of one invoice the proxy reads past the 10 Stripe embeds: at 100 a call, 10 calls.
+MAX_LINES = 1000
+
+
+def detail(
+    inv: Obj, lines: list[Obj], complete: bool, rates: dict[str, Obj | None],
+    paid_with: Obj | None, now: float,
+) -> Obj:  # fmt: skip
+    names = discount_names(inv)
+    taxes = inv.get("total_taxes") or []
+    discounts = inv.get("total_discount_amounts") or []
+    return {
+        **shapes.invoice(inv, now),
+        "subtotal": inv.get("subtotal"),
+        "tax": sum(t.get("amount") or 0 for t in taxes) if taxes else (inv.get("tax") or 0),
+        "discount": sum(d.get("amount") or 0 for d in discounts),
+        "total_excluding_tax": inv.get("total_excluding_tax"),
+        "customer_name": inv.get("customer_name"),
+        "customer_email": inv.get("customer_email"),
+        "customer_phone": inv.get("customer_phone"),
+        "customer_address": address(inv.get("customer_address")),
+        "customer_shipping": shipping(inv.get("customer_shipping")),
+        "customer_tax_ids": [
+            {"type": t.get("type"), "value": t.get("value")}
+            for t in inv.get("customer_tax_ids") or []
+            if isinstance(t, dict)
+        ],
+        "discounts": [discount(d, names) for d in discounts],
+        "taxes": [tax(t, rates) for t in taxes],
+        "lines": [line(item, rates, names) for item in lines],
+        "lines_has_more": not complete,
+        "paid_with": paid_with,
+    }
+
+
+def line(item: Obj, rates: dict[str, Obj | None], names: dict[str, Obj]) -> Obj:
+    unit_decimal, unit_amount = unit_price(item)
+    return {
+        "id": item.get("id"),
+        "description": item.get("description"),
+        "amount": item.get("amount"),
+        "currency": item.get("currency"),
+        "quantity": item.get("quantity"),
+        "unit_amount": unit_amount,
+        "unit_amount_decimal": unit_decimal,
+        "period": item.get("period"),
+        "taxes": [tax(t, rates) for t in item.get("taxes") or []],
+        "discounts": [discount(d, names) for d in item.get("discount_amounts") or []],
+    }
+
+
+def unit_price(item: Obj) -> tuple[str | None, int | None]:
+    """The unit price as Stripe's current API carries it (`pricing.unit_amount_decimal`), else
+    the line's price (older API versions): a decimal string, and whole minor units if it is
+    one."""
+    pricing = item.get("pricing") or {}
+    price = item.get("price") or (pricing.get("price_details") or {}).get("price")
+    price = price if isinstance(price, dict) else {}
+    raw = pricing.get("unit_amount_decimal") or price.get("unit_amount_decimal")
+    if raw is None and isinstance(price.get("unit_amount"), int):
+        raw = str(price["unit_amount"])
+    if raw is None:
+        return None, None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        return None, None
+    whole = int(value) if value == value.to_integral_value() else None
+    return str(raw), whole
+
+
+def tax(entry: Obj, rates: dict[str, Obj | None]) -> Obj:
+    rate_id = (entry.get("tax_rate_details") or {}).get("tax_rate")
+    rate = rates.get(rate_id) if isinstance(rate_id, str) else None
+    rate = rate or {}
+    inclusive = entry.get("tax_behavior") == "inclusive" or rate.get("inclusive") is True
+    return {
+        "tax_rate": rate_id if isinstance(rate_id, str) else None,
+        "display_name": rate.get("display_name"),
+        "percentage": rate.get("effective_percentage") or rate.get("percentage"),
+        "inclusive": inclusive,
+        "amount": entry.get("amount") or 0,
+        "taxable_amount": entry.get("taxable_amount"),
+    }
+
+
+def discount_names(inv: Obj) -> dict[str, Obj]:
+    """Discount id -> its coupon's name and promotion code, from `total_discount_amounts`
+    with `discount.source.coupon` and `discount.promotion_code` expanded (when they were)."""
+    names: dict[str, Obj] = {}
+    for entry in inv.get("total_discount_amounts") or []:
+        found = entry.get("discount")
+        if not isinstance(found, dict) or not isinstance(found.get("id"), str):
+            continue
+        coupon = (found.get("source") or {}).get("coupon") or found.get("coupon")
+        promotion = found.get("promotion_code")
+        names[found["id"]] = {
+            "name": coupon.get("name") if isinstance(coupon, dict) else None,
+            "code": promotion.get("code") if isinstance(promotion, dict) else None,
+        }
+    return names
+
+
+def discount(entry: Obj, names: dict[str, Obj]) -> Obj:
+    discount_id = shapes.ref_id(entry.get("discount"))
+    named = names.get(discount_id or "", {})
+    return {
+        "discount": discount_id,
+        "name": named.get("name"),
+        "code": named.get("code"),
+        "amount": entry.get("amount") or 0,
+    }
+
+
+def address(value: Any) -> Obj | None:
+    if not isinstance(value, dict) or not any(value.get(f) for f in ADDRESS_FIELDS):
+        return None
+    return {f: value.get(f) for f in ADDRESS_FIELDS}
+
+
+def shipping(value: Any) -> Obj | None:
+    if not isinstance(value, dict) or not value:
+        return None
+    shipped = {
+        "name": value.get("name"),
+        "phone": value.get("phone"),
+        "address": address(value.get("address")),
+    }
+    return shipped if any(shipped.values()) else None
+
+
+def payment_method(pm: Any) -> Obj | None:
+    """Brand, last four and expiry of a saved or used payment method; never more of it."""
+    if not isinstance(pm, dict) or not isinstance(pm.get("type"), str):
+        return None
+    details = pm.get(pm["type"])
+    details = details if isinstance(details, dict) else {}
+    return {
+        "type": pm["type"],
+        "brand": details.get("display_brand") or details.get("brand"),
+        "last4": details.get("last4"),
+        "exp_month": details.get("exp_month"),
+        "exp_year": details.get("exp_year"),
+    }
+
+
+def paid_with(payments: Obj) -> Obj | None:
+    """The method of an invoice's paid payment, from `GET /v1/invoice_payments` with
+    `data.payment.payment_intent.payment_method` expanded, or a charge's card details."""
+    for entry in payments.get("data") or []:
+        payment = entry.get("payment") or {}
+        intent = payment.get("payment_intent")
+        if isinstance(intent, dict) and (shown := payment_method(intent.get("payment_method"))):
+            return shown
+        charge = payment.get("charge")
+        if isinstance(charge, dict):
+            used = charge.get("payment_method_details")
+            if shown := payment_method(used):
+                return shown
+    return None
+
+
+def owed(lists: list[Obj], now: float) -> Obj:
+    """Open invoices of every customer merged, the oldest due first, with the amount
+    remaining per currency."""
+    invoices = [i for listed in lists for i in listed["data"] if i.get("status") == "open"]
+    invoices.sort(key=lambda i: (i.get("due_date") or i.get("created") or 0, i["id"]))
+    totals: dict[str, int] = {}
+    for invoice in invoices:
+        currency = invoice.get("currency") or ""
+        totals[currency] = totals.get(currency, 0) + (invoice.get("amount_remaining") or 0)
+    return {
+        "data": [shapes.invoice(i, now) for i in invoices],
+        "has_more": any(listed["has_more"] for listed in lists),
+        "totals": [{"currency": c, "amount_remaining": a} for c, a in sorted(totals.items())],
+    }
