@@ -18,6 +18,8 @@ from typing import Any
 import anyio
 
 Load = Callable[[], Awaitable[tuple[Any, Iterable[str]]]]
+# A cached "Stripe has no such object".
+MISSING: dict[str, Any] = {"object": "missing"}
 
 
 class _Flight:

@@ -11,12 +11,63 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edge import shapes
-from edge.schemas import ADDRESS_FIELDS
+from edge import invoices, shapes
+from edge.cache import MISSING
+from edge.detail_schemas import ADDRESS_FIELDS
+from edge.gateway import Gateway
 
 Obj = dict[str, Any]
 # Lines of one invoice the proxy reads past the 10 Stripe embeds: at 100 a call, 10 calls.
 MAX_LINES = 1000
+
+
+async def fetch(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
+    """The invoice with every line (up to `MAX_LINES`), its tax rates and the method that
+    paid it: one call, plus one per 100 lines past Stripe's first 10, one per tax rate not
+    yet known, and one for a paid invoice's payment."""
+    invoice = await invoices.invoice(gateway, invoice_id, customers)
+
+    async def load() -> tuple[Obj, list[str]]:
+        lines, complete = await _lines(gateway, invoice)
+        used = {
+            t["tax_rate_details"]["tax_rate"]
+            for entry in (invoice.get("total_taxes") or [], *(i.get("taxes") for i in lines))
+            for t in entry or []
+            if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
+        }
+        rates = {rate: await _tax_rate(gateway, rate) for rate in sorted(used)}
+        paid = None
+        if invoice.get("amount_paid"):
+            found = await gateway.list_invoice_payments(invoice["id"])
+            paid = paid_with(found) if found else None
+        parts = {"lines": lines, "complete": complete, "rates": rates, "paid_with": paid}
+        return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
+
+    parts = await gateway.cache.fetch(("detail", invoice_id), load)
+    return {"invoice": invoice, **parts}
+
+
+async def _lines(gateway: Gateway, invoice: Obj) -> tuple[list[Obj], bool]:
+    embedded = invoice.get("lines") or {}
+    lines = list(embedded.get("data") or [])
+    more = bool(embedded.get("has_more"))
+    while more and lines and len(lines) < MAX_LINES:
+        params = {"limit": min(100, MAX_LINES - len(lines)), "starting_after": lines[-1]["id"]}
+        page = await gateway.list_lines(invoice["id"], params)
+        lines += page["data"]
+        more = bool(page["has_more"]) and bool(page["data"])
+    return lines[:MAX_LINES], not more
+
+
+async def _tax_rate(gateway: Gateway, rate_id: str) -> Obj | None:
+    """A tax rate's name and percentage (Tax rates Read); kept for the cache's lifetime for
+    every customer, since tax rates belong to the account."""
+
+    async def load() -> tuple[Obj, list[str]]:
+        return await gateway.retrieve_tax_rate(rate_id) or MISSING, ["tax_rates"]
+
+    found = await gateway.cache.fetch(("tax_rate", rate_id), load)
+    return None if found is MISSING else dict(found)
 
 
 def detail(

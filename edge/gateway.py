@@ -1,26 +1,26 @@
-"""The only module that talks to Stripe: what the proxy asks it, and what it keeps.
+"""The only module that talks to Stripe: one method per Stripe endpoint the proxy uses.
 
 Every call goes through `edge.calls.Caller` (budget, timeout, retries, one deadline per
-request). Answers are plain dicts, cached per customer for a few seconds (misses too) and
-cleared by webhooks.
+request), answers are plain dicts, and Stripe's exceptions become the proxy's own errors
+here, so no other module needs the SDK. What to ask and what to keep of the answers is in
+`customers`, `invoices`, `details` and `payments`, which share the cache kept here (cleared
+by webhooks).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 import httpx
 import stripe
 
-from edge import cursors, details, merging, payments, shapes
 from edge.cache import TTLCache
 from edge.calls import Caller, kind, refused
-from edge.errors import ApiError, invalid, not_found
+from edge.errors import ApiError, invalid
 from edge.settings import Settings
 from edge.store import Store
 from edge.transport import StripeTransport
@@ -28,21 +28,26 @@ from edge.transport import StripeTransport
 Obj = dict[str, Any]
 log = logging.getLogger("invoice_portal")
 
-INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 WEBHOOK_TOLERANCE = 300
 READY_SECONDS = 300.0
 NOT_READY_SECONDS = 10.0
-# A cached "Stripe has no such object".
-MISSING: Obj = {"object": "missing"}
 # The names of an invoice's discounts, read with the invoice itself (Coupons and Promotion
 # codes Read). Stripe has no endpoint for a discount alone, so this is the one way to them.
 DISCOUNT_NAMES = [
     "total_discount_amounts.discount.source.coupon",
     "total_discount_amounts.discount.promotion_code",
 ]
-PAYABLE = ["customer", "parent.subscription_details.subscription"]
-# Errors that end the request: the rest, for a detail's extras, leave that extra out.
+# Errors that end the request: the rest, for something optional, leave that thing out.
 FATAL = ("rate_limited", "upstream_timeout")
+
+
+class Refusal(Exception):
+    """Stripe refused to pay an invoice: the refusal's class (see `calls.kind`), Stripe's
+    code and decline code, and the message Stripe wrote for the customer."""
+
+    def __init__(self, kind: str, code: str, decline: str | None, message: str | None) -> None:
+        super().__init__(code)
+        self.kind, self.code, self.decline, self.message = kind, code, decline, message
 
 
 class Gateway:
@@ -60,332 +65,116 @@ class Gateway:
         )
         self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.cache_bytes // 2)
         self._call = Caller(settings, self.store)
-        # Optional permissions this key turned out not to have (see `_extra`): asked once per
-        # process, then the proxy does without what they would have shown.
+        # Optional permissions this key turned out not to have (see `_optional`): asked once
+        # per process, then the proxy does without what they would have shown.
         self.refused: set[str] = set()
         self.readiness: tuple[float, ApiError | None] = (float("-inf"), None)
         self.readiness_lock = anyio.Lock()
 
-    async def customers_by_email(self, email: str) -> tuple[list[Obj], str | None]:
-        """The Stripe customers with this email, newest first, with their subscriptions, and
-        how they matched: "exact", "case_insensitive", or None when none did.
+    async def list_customers(self, email: str) -> Obj:
+        params = _params(email=email, limit=100, expand=["data.subscriptions"])
+        return await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
 
-        Stripe's email filter on the list is exact and always current, so it goes first: one
-        call for almost every visitor. Only when it finds no one does the proxy ask Stripe's
-        search, whose `email:` match ignores case but can be up to a minute behind (Stripe
-        says not to use it right after a write): a customer created a moment ago under another
-        spelling shows up a minute later, never one under the exact spelling.
-        """
-
-        async def load() -> tuple[tuple[list[Obj], str | None], list[str]]:
-            params = _params(email=email, limit=100, expand=["data.subscriptions"])
-            found = await self._call(lambda: self.stripe.v1.customers.list_async(params=params))
-            # Stripe's email filter is exact already; the check keeps it so whatever answers.
-            customers = [
-                c for c in found["data"] if c.get("email") == email and not c.get("deleted")
-            ]
-            matched: str | None = "exact" if customers else None
-            if not customers:
-                customers = await self._search_email(email)
-                matched = "case_insensitive" if customers else None
-            tags = [f"email:{email.lower()}", *(c["id"] for c in customers)]
-            return (customers, matched), tags
-
-        customers, matched = await self.cache.fetch(("email", email), load)
-        return list(customers), matched
-
-    async def _search_email(self, email: str) -> list[Obj]:
-        quote = "'" if "'" not in email else '"'
-        if quote in email or "\\" in email or any(c.isspace() for c in email):
-            return []  # not expressible as one clause of Stripe's query language
-        query = f"email:{quote}{email}{quote}"
+    async def search_customers(self, query: str) -> Obj:
         params = _params(query=query, limit=100, expand=["data.subscriptions"])
-        found = await self._call(lambda: self.stripe.v1.customers.search_async(params=params))
-        folded = email.lower()
-        customers = [
-            c
-            for c in found["data"]
-            if str(c.get("email") or "").lower() == folded and not c.get("deleted")
-        ]
-        return sorted(customers, key=lambda c: c.get("created") or 0, reverse=True)
+        return await self._call(lambda: self.stripe.v1.customers.search_async(params=params))
 
-    async def customer_by_id(self, customer_id: str) -> list[Obj]:
-        """The customer, with subscriptions; none when unknown or deleted."""
+    async def retrieve_customer(self, customer_id: str) -> Obj:
+        params = _params(expand=["subscriptions"])
+        return await self._call(
+            lambda: self.stripe.v1.customers.retrieve_async(customer_id, params=params)
+        )
 
-        async def load() -> tuple[list[Obj], list[str]]:
-            params = _params(expand=["subscriptions"])
+    async def list_invoices(self, params: Obj) -> Obj:
+        return await self._call(lambda: self.stripe.v1.invoices.list_async(params=params))  # type: ignore[arg-type]
+
+    async def retrieve_invoice(self, invoice_id: str, expand: list[str] | None = None) -> Obj:
+        if expand is None:
+            return await self._call(lambda: self.stripe.v1.invoices.retrieve_async(invoice_id))
+        params = _params(expand=expand)
+        return await self._call(
+            lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params=params)
+        )
+
+    async def retrieve_invoice_named(self, invoice_id: str) -> Obj:
+        """The invoice with its discounts' names, until Stripe refuses the key those
+        expansions once; then without them."""
+        if "discount_names" not in self.refused:
             try:
-                found = await self._call(
-                    lambda: self.stripe.v1.customers.retrieve_async(customer_id, params=params)
-                )
+                return await self.retrieve_invoice(invoice_id, DISCOUNT_NAMES)
             except ApiError as error:
-                if error.code != "not_found":
+                if not refused(error):
                     raise
-                return [], [customer_id]
-            return ([] if found.get("deleted") else [found]), [customer_id]
+                self.refused.add("discount_names")
+        return await self.retrieve_invoice(invoice_id, [])
 
-        return list(await self.cache.fetch(("customer", customer_id), load))
+    async def list_lines(self, invoice_id: str, params: Obj) -> Obj:
+        return await self._call(
+            lambda: self.stripe.v1.invoices.line_items.list_async(invoice_id, params=params)  # type: ignore[arg-type]
+        )
 
-    async def invoices(
-        self,
-        customers: tuple[str, ...],
-        *,
-        limit: int,
-        position: str | None,
-        subscription: str | None,
-        status: str | None,
-    ) -> Obj:
-        """One page of invoices, drafts left out, several customers merged newest first.
+    async def retrieve_tax_rate(self, rate_id: str) -> Obj | None:
+        return await self._optional(
+            "tax_rates", lambda: self.stripe.v1.tax_rates.retrieve_async(rate_id)
+        )
 
-        `position` is where a signed cursor of ours left off (see `cursors`); the page's
-        `next_cursor` is signed for these customers, and its invoices are remembered as shown.
-        """
-        if not customers:
-            return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
-
-        async def load() -> tuple[Obj, tuple[str, ...]]:
-            shown, has_more, last = await merging.listing(
-                self._list, customers, limit, position, subscription, status
-            )
-            by_customer: dict[str, list[str]] = {}
-            for invoice in shown:
-                by_customer.setdefault(invoice["customer"], []).append(invoice["id"])
-            await self.store.remember(by_customer)
-            next_cursor = cursors.sign(self.settings.hash_secrets, last, customers)
-            return shapes.list_page(shown, has_more, next_cursor), customers
-
-        key = ("invoices", customers, limit, position, subscription, status)
-        return dict(await self.cache.fetch(key, load))
-
-    async def _list(self, params: Obj) -> Obj:
-        listed = await self._call(lambda: self.stripe.v1.invoices.list_async(params=params))  # type: ignore[arg-type]
-        return listed
-
-    async def invoice(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
-        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
-            raise not_found()
-
-        async def load() -> tuple[Obj, list[str]]:
-            try:
-                found = await self._extra(
-                    "discount_names",
-                    lambda expand: self.stripe.v1.invoices.retrieve_async(
-                        invoice_id, params=_params(expand=expand)
-                    ),
-                    DISCOUNT_NAMES,
-                )
-            except ApiError as error:
-                if error.code != "not_found":
-                    raise
-                return MISSING, [f"invoice:{invoice_id}"]
-            return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
-
-        invoice = await self.cache.fetch(("invoice", invoice_id), load)
-        if invoice is MISSING or not shapes.visible(invoice, customers):
-            raise not_found()
-        return dict(invoice)
-
-    async def invoice_detail(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
-        """The invoice with every line (up to `details.MAX_LINES`), its tax rates and the
-        method that paid it: one call, plus one per 100 lines past Stripe's first 10, one per
-        tax rate not yet known, and one for a paid invoice's payment."""
-        invoice = await self.invoice(invoice_id, customers)
-
-        async def load() -> tuple[Obj, list[str]]:
-            lines, complete = await self._lines(invoice)
-            used = {
-                t["tax_rate_details"]["tax_rate"]
-                for entry in (invoice.get("total_taxes") or [], *(i.get("taxes") for i in lines))
-                for t in entry or []
-                if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
-            }
-            rates = {rate: await self._tax_rate(rate) for rate in sorted(used)}
-            paid_with = await self._paid_with(invoice) if invoice.get("amount_paid") else None
-            parts = {"lines": lines, "complete": complete, "rates": rates, "paid_with": paid_with}
-            return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
-
-        parts = await self.cache.fetch(("detail", invoice_id), load)
-        return {"invoice": invoice, **parts}
-
-    async def _lines(self, invoice: Obj) -> tuple[list[Obj], bool]:
-        embedded = invoice.get("lines") or {}
-        lines = list(embedded.get("data") or [])
-        more = bool(embedded.get("has_more"))
-        while more and lines and len(lines) < details.MAX_LINES:
-            params = _params(limit=min(100, details.MAX_LINES - len(lines)))
-            params["starting_after"] = lines[-1]["id"]
-            page = await self._call(functools.partial(self._line_page, invoice["id"], params))
-            lines += page["data"]
-            more = bool(page["has_more"]) and bool(page["data"])
-        return lines[: details.MAX_LINES], not more
-
-    async def _line_page(self, invoice_id: str, params: Obj) -> Any:
-        return await self.stripe.v1.invoices.line_items.list_async(invoice_id, params=params)  # type: ignore[arg-type]
-
-    async def _tax_rate(self, rate_id: str) -> Obj | None:
-        """A tax rate's name and percentage (Tax rates Read); kept for the cache's lifetime for
-        every customer, since tax rates belong to the account."""
-
-        async def load() -> tuple[Obj, list[str]]:
-            found = await self._optional(
-                "tax_rates", lambda: self.stripe.v1.tax_rates.retrieve_async(rate_id)
-            )
-            return found or MISSING, ["tax_rates"]
-
-        found = await self.cache.fetch(("tax_rate", rate_id), load)
-        return None if found is MISSING else dict(found)
-
-    async def _paid_with(self, invoice: Obj) -> Obj | None:
-        # One call gives the card: the invoice's paid payment, its PaymentIntent and that
-        # intent's payment method (Payment intents and Payment methods Read).
+    async def list_invoice_payments(self, invoice_id: str) -> Obj | None:
+        """The invoice's paid payment with its PaymentIntent and that intent's payment
+        method (Payment intents and Payment methods Read)."""
         params = _params(
-            invoice=invoice["id"],
+            invoice=invoice_id,
             status="paid",
             limit=1,
             expand=["data.payment.payment_intent.payment_method"],
         )
-        found = await self._optional(
-            "invoice_payments",
-            lambda: self.stripe.v1.invoice_payments.list_async(params=params),
+        return await self._optional(
+            "invoice_payments", lambda: self.stripe.v1.invoice_payments.list_async(params=params)
         )
-        return details.paid_with(found) if found else None
 
-    async def pay_with(self, invoice_id: str, customers: tuple[str, ...]) -> Obj:
-        """What paying would charge: the invoice as `pay` reads it, and the brand, last four
-        and expiry of the saved method Stripe would use (Payment methods Read)."""
-        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
-            raise not_found()
+    async def retrieve_payment_method(self, method_id: str) -> Obj | None:
+        return await self._optional(
+            "payment_methods", lambda: self.stripe.v1.payment_methods.retrieve_async(method_id)
+        )
 
-        async def load() -> tuple[Obj, list[str]]:
-            params = _params(expand=PAYABLE)
-            try:
-                found = await self._call(
-                    lambda: self.stripe.v1.invoices.retrieve_async(invoice_id, params=params)
-                )
-            except ApiError as error:
-                if error.code != "not_found":
-                    raise
-                return MISSING, [f"invoice:{invoice_id}"]
-            return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
-
-        invoice = await self.cache.fetch(("payable", invoice_id), load)
-        if invoice is MISSING or not shapes.visible(invoice, customers):
-            raise not_found()
-        if invoice["status"] != "open":
-            raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
-        method_id, saved = payments.charged_method(invoice)
-        method = await self._payment_method(method_id, invoice) if method_id else None
-        return {
-            "invoice": invoice_id,
-            "currency": invoice.get("currency"),
-            "amount_remaining": invoice.get("amount_remaining"),
-            "has_saved_method": saved,
-            "payment_method": details.payment_method(method),
-        }
-
-    async def _payment_method(self, method_id: str, invoice: Obj) -> Obj | None:
-        async def load() -> tuple[Obj, list[str]]:
-            found = await self._optional(
-                "payment_methods",
-                lambda: self.stripe.v1.payment_methods.retrieve_async(method_id),
+    async def pay_invoice(self, invoice_id: str, params: Obj, idempotency_key: str) -> Obj:
+        """The paid invoice; Stripe's refusal as a `Refusal`, unless retrying could help."""
+        options = _params(idempotency_key=idempotency_key)
+        try:
+            return await self._call(
+                lambda: self.stripe.v1.invoices.pay_async(
+                    invoice_id, params=_params(**params), options=options
+                ),
+                passthrough=True,
             )
-            return found or MISSING, [shapes.customer_id(invoice)]
+        except stripe.StripeError as error:
+            decline = getattr(error.error, "decline_code", None) if error.error else None
+            raise Refusal(kind(error), error.code or "", decline, error.user_message) from None
 
-        found = await self.cache.fetch(("payment_method", method_id), load)
-        return None if found is MISSING else dict(found)
+    async def retrieve_subscription(self, subscription_id: str) -> Obj:
+        return await self._call(
+            lambda: self.stripe.v1.subscriptions.retrieve_async(subscription_id)
+        )
 
-    async def owed(self, customers: tuple[str, ...]) -> list[Obj]:
-        """Each customer's open invoices (one call per customer, up to 100 each), remembered
-        as shown."""
-        lists = []
-        for customer in customers:
+    async def create_portal_session(self, params: Obj) -> Obj:
+        """A billing portal session (Customer portal Write); its `url` is for the customer."""
+        return await self._call(
+            lambda: self.stripe.v1.billing_portal.sessions.create_async(params=_params(**params))
+        )
 
-            async def load(customer: str = customer) -> tuple[Obj, list[str]]:
-                params = _params(customer=customer, status="open", limit=100)
-                listed = await self._list(params)
-                shown = [shapes.trim(i) for i in listed["data"] if shapes.visible(i, customers)]
-                await self.store.remember({customer: [i["id"] for i in shown]})
-                return {"data": shown, "has_more": bool(listed["has_more"])}, [customer]
-
-            lists.append(await self.cache.fetch(("owed", customer), load))
-        return lists
-
-    async def _optional(self, permission: str, make: Any) -> Obj | None:
+    async def _optional(self, permission: str, make: Callable[[], Awaitable[Any]]) -> Obj | None:
         """A call for something the portal can do without (a name, a card): None when Stripe
         has no such object, refuses the key (then not asked again), or fails; only the
         request's deadline and rate limits still end the request."""
         if permission in self.refused:
             return None
         try:
-            found: Obj = await self._call(make)
+            return await self._call(make)
         except ApiError as error:
             if error.code in FATAL:
                 raise
             if refused(error):
                 self.refused.add(permission)
             return None
-        return found
-
-    async def _extra(self, permission: str, make: Any, expand: list[str]) -> Obj:
-        """A call with expansions that need a permission the key may not have: asked with
-        them until Stripe refuses the key once, then without."""
-        if permission not in self.refused:
-            try:
-                found: Obj = await self._call(lambda: make(expand))
-                return found
-            except ApiError as error:
-                if not refused(error):
-                    raise
-                self.refused.add(permission)
-        found = await self._call(lambda: make([]))
-        return found
-
-    async def pay(
-        self, invoice_id: str, customers: tuple[str, ...], idempotency_key: str | None
-    ) -> Obj:
-        """Pay with the customer's saved method; answer what the customer must do otherwise."""
-        if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
-            raise not_found()
-        invoice = await self._call(
-            lambda: self.stripe.v1.invoices.retrieve_async(
-                invoice_id, params=_params(expand=PAYABLE)
-            )
-        )
-        payments.check_payable(invoice, customers, idempotency_key)
-        params = payments.pay_params(invoice)
-        if params is None:
-            return shapes.requires_action("no_payment_method", invoice)
-        options = {"idempotency_key": payments.idempotency_key(idempotency_key, invoice)}
-        try:
-            paid = await self._call(
-                lambda: self.stripe.v1.invoices.pay_async(
-                    invoice_id, params=_params(**params), options=_params(**options)
-                ),
-                passthrough=True,
-            )
-        except stripe.StripeError as error:
-            decline = getattr(error.error, "decline_code", None) if error.error else None
-            outcome = payments.refusal(kind(error), error.code or "", decline, error.user_message)
-            if outcome == "authentication_required":
-                return await self._requires_authentication(invoice)
-            if isinstance(outcome, str):
-                return shapes.requires_action(outcome, invoice)
-            raise outcome from None
-        finally:
-            self.cache.forget([shapes.customer_id(invoice), f"invoice:{invoice_id}"])
-        if paid["status"] != "paid":
-            return await self._requires_authentication(invoice)
-        return {"status": "paid", "invoice": paid}
-
-    async def _requires_authentication(self, invoice: Obj) -> Obj:
-        # Hosted invoice links expire: the customer gets the one Stripe gives right now.
-        try:
-            invoice = await self._call(
-                lambda: self.stripe.v1.invoices.retrieve_async(invoice["id"])
-            )
-        except ApiError:
-            pass
-        return shapes.requires_action("authentication_required", invoice)
 
     def webhook_event(self, payload: bytes, signature: str) -> Any:
         """The event Stripe signed, parsed; refused when the signature does not match or is

@@ -1,9 +1,10 @@
 """The OpenAPI 3.1 document of the proxy, served at /v1/openapi.json: its operations here,
-the schemas of its answers in `edge.schemas`.
+the schemas of its answers in `edge.schemas` and `edge.detail_schemas`.
 """
 
 from __future__ import annotations
 
+from edge.detail_schemas import DETAIL_SCHEMAS
 from edge.schemas import SCHEMAS, STR, SUBSCRIPTION_ID, Schema, obj, ref
 
 
@@ -243,6 +244,33 @@ PATHS: dict[str, Schema] = {
             },
         }
     },
+    "/v1/billing_portal": {
+        "post": {
+            "operationId": "createBillingPortalSession",
+            "summary": "A Stripe billing portal session for the token's customer (the one paying "
+            "the subscription, else the session's): update the card, change plan, cancel, or "
+            "the portal's home page; Stripe sends the customer back to return_url",
+            "security": BEARER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("BillingPortalRequest")}},
+            },
+            "responses": {
+                "200": _json("The session's address", ref("BillingPortalSession")),
+                "400": _error("Malformed body", ["invalid_request"]),
+                "401": TOKEN_ERRORS,
+                "403": _error(
+                    "The flow is turned off, or return_url is not on an allowed origin",
+                    ["feature_disabled", "return_url_not_allowed"],
+                ),
+                "404": _error("A subscription not the token's (Stripe not asked)", ["not_found"]),
+                "413": _error("Body over 16 KB", ["body_too_large"]),
+                "415": _error("Body not application/json", ["unsupported_media_type"]),
+                "429": RATE_LIMITED,
+                **UPSTREAM,
+            },
+        }
+    },
     "/v1/stripe/webhook": {
         "post": {
             "operationId": "receiveStripeWebhook",
@@ -307,7 +335,7 @@ def document() -> Schema:
         },
         "paths": PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **DETAIL_SCHEMAS},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },

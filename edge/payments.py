@@ -1,8 +1,8 @@
-"""What paying an invoice decides before and after the one Stripe call that pays it.
+"""Paying an invoice: what it would charge, the one Stripe call that pays it, and what is
+decided before and after that call.
 
-The gateway makes the calls; this module holds the rules: which invoices may be paid, with
-which saved payment method (Stripe's own order), under which idempotency key, and what each
-of Stripe's refusals means for the customer.
+The rules: which invoices may be paid, with which saved payment method (Stripe's own order),
+under which idempotency key, and what each of Stripe's refusals means for the customer.
 """
 
 from __future__ import annotations
@@ -11,13 +11,94 @@ import hashlib
 import uuid
 from typing import Any
 
-from edge import shapes
+from edge import details, shapes
+from edge.cache import MISSING
 from edge.errors import ApiError, not_found
+from edge.gateway import Gateway, Refusal
+from edge.invoices import INVOICE_PATTERN
 
 Obj = dict[str, Any]
+PAYABLE = ["customer", "parent.subscription_details.subscription"]
 # Stripe's codes for "the bank wants the customer": the hosted invoice page takes over.
 NEEDS_CUSTOMER = ("invoice_payment_intent_requires_action", "authentication_required")
 NOT_OPEN = ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_state")
+
+
+async def pay_with(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
+    """What paying would charge: the invoice as `pay` reads it, and the brand, last four
+    and expiry of the saved method Stripe would use (Payment methods Read)."""
+    if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+        raise not_found()
+
+    async def load() -> tuple[Obj, list[str]]:
+        try:
+            found = await gateway.retrieve_invoice(invoice_id, PAYABLE)
+        except ApiError as error:
+            if error.code != "not_found":
+                raise
+            return MISSING, [f"invoice:{invoice_id}"]
+        return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
+
+    invoice = await gateway.cache.fetch(("payable", invoice_id), load)
+    if invoice is MISSING or not shapes.visible(invoice, customers):
+        raise not_found()
+    if invoice["status"] != "open":
+        raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
+    method_id, saved = charged_method(invoice)
+    method = await _payment_method(gateway, method_id, invoice) if method_id else None
+    return {
+        "invoice": invoice_id,
+        "currency": invoice.get("currency"),
+        "amount_remaining": invoice.get("amount_remaining"),
+        "has_saved_method": saved,
+        "payment_method": details.payment_method(method),
+    }
+
+
+async def _payment_method(gateway: Gateway, method_id: str, invoice: Obj) -> Obj | None:
+    async def load() -> tuple[Obj, list[str]]:
+        found = await gateway.retrieve_payment_method(method_id)
+        return found or MISSING, [shapes.customer_id(invoice)]
+
+    found = await gateway.cache.fetch(("payment_method", method_id), load)
+    return None if found is MISSING else dict(found)
+
+
+async def pay(
+    gateway: Gateway, invoice_id: str, customers: tuple[str, ...], idempotency_key: str | None
+) -> Obj:
+    """Pay with the customer's saved method; answer what the customer must do otherwise."""
+    if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+        raise not_found()
+    invoice = await gateway.retrieve_invoice(invoice_id, PAYABLE)
+    check_payable(invoice, customers, idempotency_key)
+    params = pay_params(invoice)
+    if params is None:
+        return shapes.requires_action("no_payment_method", invoice)
+    key = scoped_key(idempotency_key, invoice)
+    try:
+        paid = await gateway.pay_invoice(invoice_id, params, key)
+    except Refusal as refused:
+        outcome = refusal(refused.kind, refused.code, refused.decline, refused.message)
+        if outcome == "authentication_required":
+            return await _requires_authentication(gateway, invoice)
+        if isinstance(outcome, str):
+            return shapes.requires_action(outcome, invoice)
+        raise outcome from None
+    finally:
+        gateway.cache.forget([shapes.customer_id(invoice), f"invoice:{invoice_id}"])
+    if paid["status"] != "paid":
+        return await _requires_authentication(gateway, invoice)
+    return {"status": "paid", "invoice": paid}
+
+
+async def _requires_authentication(gateway: Gateway, invoice: Obj) -> Obj:
+    # Hosted invoice links expire: the customer gets the one Stripe gives right now.
+    try:
+        invoice = await gateway.retrieve_invoice(invoice["id"])
+    except ApiError:
+        pass
+    return shapes.requires_action("authentication_required", invoice)
 
 
 def check_payable(invoice: Obj, customers: tuple[str, ...], idempotency_key: str | None) -> None:
@@ -58,7 +139,7 @@ def _saved(invoice: Obj) -> tuple[str | None, str | None, Any]:
     return own, saved, customer.get("default_source")
 
 
-def idempotency_key(given: str | None, invoice: Obj) -> str:
+def scoped_key(given: str | None, invoice: Obj) -> str:
     """The key Stripe gets: the client's scoped to this invoice and customer, so one key
     reused on another invoice pays that invoice instead of colliding with the first."""
     if given is None:

@@ -1,4 +1,5 @@
-"""The HTTP API: route, authorise, one call into the gateway, shape the answer."""
+"""The HTTP API: route, authorise, one call into the module of the concept asked for (which
+asks the gateway), shape the answer."""
 
 from __future__ import annotations
 
@@ -9,14 +10,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from edge import cursors, details, hashing, inputs, shapes, tokens, webhooks
+from edge import (
+    access,
+    customers,
+    details,
+    hashing,
+    inputs,
+    invoices,
+    payments,
+    portal,
+    shapes,
+    tokens,
+    webhooks,
+)
 from edge.errors import ApiError, invalid, not_found
-from edge.gateway import INVOICE_PATTERN, Gateway
+from edge.gateway import Gateway
 from edge.openapi import document
 from edge.settings import Settings
 from edge.store import Store
 
 SESSION_FIELDS = {"email", "customer", "hash", "expires", "scope", "subscription", "limit"}
+PORTAL_FIELDS = {"flow", "subscription", "return_url"}
 LIST_FIELDS = {"limit", "starting_after", "scope", "subscription", "status"}
 STATUSES = {"open", "paid", "void", "uncollectible"}
 IDEMPOTENCY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
@@ -77,12 +91,12 @@ async def session(request: Request) -> Response:
 
     matched: str | None = None
     if email is not None:
-        customers, matched = await gateway.customers_by_email(email)
+        found, matched = await customers.by_email(gateway, email)
     else:
-        customers = await gateway.customer_by_id(identifier)
-    ids = tuple(c["id"] for c in customers)
+        found = await customers.by_id(gateway, identifier)
+    ids = tuple(c["id"] for c in found)
     subscriptions = sorted(
-        (s for c in customers for s in ((c.get("subscriptions") or {}).get("data") or [])),
+        (s for c in found for s in ((c.get("subscriptions") or {}).get("data") or [])),
         key=lambda s: s.get("created") or 0,
         reverse=True,
     )
@@ -92,11 +106,11 @@ async def session(request: Request) -> Response:
     current = [s["id"] for s in subscriptions if s.get("status") in CURRENT_STATUSES]
     default = wanted or next(iter(current or sub_ids), None)
     shown = default if scope == "subscription" else None
-    listed = await gateway.invoices(
-        ids, limit=limit, position=None, subscription=shown, status=None
+    listed = await invoices.page(
+        gateway, ids, limit=limit, position=None, subscription=shown, status=None
     )
     # What the customer owes is always in view, whatever the list shows.
-    owed = details.owed(await gateway.owed(ids), now)
+    owed = details.owed(await invoices.owed(gateway, ids), now)
     token, expires_at = tokens.issue(
         settings.hash_secrets,
         customers=ids,
@@ -110,22 +124,22 @@ async def session(request: Request) -> Response:
         if expires is None
         else max(1, min(settings.token_seconds, expires + hashing.CLOCK_SKEW - int(now))),
     )
-    first = customers[0] if customers else None
+    first = found[0] if found else None
     return JSONResponse(
         {
             "token": token,
             "expires_at": expires_at,
             "livemode": not settings.test_mode,
             "features": _features(settings),
-            "no_user": not customers,
+            "no_user": not found,
             "customer": None
             if first is None
             else {
                 "ids": list(ids),
                 "email": first.get("email"),
-                "name": next((c["name"] for c in customers if c.get("name")), None),
+                "name": next((c["name"] for c in found if c.get("name")), None),
             },
-            "merged_customers": len(customers),
+            "merged_customers": len(found),
             "email_matched": matched,
             "subscriptions": [shapes.subscription(s) for s in subscriptions],
             "subscription": shown,
@@ -138,7 +152,7 @@ async def session(request: Request) -> Response:
 
 async def list_invoices(request: Request) -> Response:
     settings, gateway, store = _parts(request)
-    claims = await _authorise(request)
+    claims = await access.authorise(request)
     query = request.query_params
     inputs.refuse_unknown(dict(query), LIST_FIELDS)
     # An empty value is an absent one, for every parameter alike.
@@ -151,18 +165,18 @@ async def list_invoices(request: Request) -> Response:
     if wanted is not None and wanted not in claims.subscriptions:
         raise not_found()
     shown = (wanted or claims.default_subscription) if scope == "subscription" else None
-    position = await _position(request, claims, query.get("starting_after") or None)
-    listed = await gateway.invoices(
-        claims.customers, limit=limit, position=position, subscription=shown, status=status
+    position = await access.position(request, claims, query.get("starting_after") or None)
+    listed = await invoices.page(
+        gateway, claims.customers, limit=limit, position=position, subscription=shown, status=status
     )
     return request.app.state.pages.response(listed, time.time())  # type: ignore[no-any-return]
 
 
 async def invoice_detail(request: Request) -> Response:
     _, gateway, _ = _parts(request)
-    claims = await _authorise(request)
-    invoice_id = await _shown_invoice(request, claims)
-    found = await gateway.invoice_detail(invoice_id, claims.customers)
+    claims = await access.authorise(request)
+    invoice_id = await access.shown_invoice(request, claims)
+    found = await details.fetch(gateway, invoice_id, claims.customers)
     return JSONResponse(
         details.detail(
             found["invoice"],
@@ -177,20 +191,20 @@ async def invoice_detail(request: Request) -> Response:
 
 async def invoice_payment_method(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await _authorise(request)
+    claims = await access.authorise(request)
     if not settings.allow_pay:
         raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
-    invoice_id = await _shown_invoice(request, claims)
-    return JSONResponse(await gateway.pay_with(invoice_id, claims.customers))
+    invoice_id = await access.shown_invoice(request, claims)
+    return JSONResponse(await payments.pay_with(gateway, invoice_id, claims.customers))
 
 
 async def invoice_pdf(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await _authorise(request)
+    claims = await access.authorise(request)
     if not settings.allow_pdf:
         raise ApiError(403, "feature_disabled", "PDF downloads are turned off on this portal")
-    invoice_id = await _shown_invoice(request, claims)
-    invoice = await gateway.invoice(invoice_id, claims.customers)
+    invoice_id = await access.shown_invoice(request, claims)
+    invoice = await invoices.invoice(gateway, invoice_id, claims.customers)
     url = invoice.get("invoice_pdf")
     if not url:
         raise ApiError(409, "pdf_unavailable", "this invoice has no PDF")
@@ -201,7 +215,7 @@ async def invoice_pdf(request: Request) -> Response:
 
 async def pay_invoice(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await _authorise(request)
+    claims = await access.authorise(request)
     if not settings.allow_pay:
         raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
     key = request.headers.get("idempotency-key")
@@ -209,11 +223,23 @@ async def pay_invoice(request: Request) -> Response:
         raise invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 printable characters")
     if await request.body():
         inputs.refuse_unknown(await inputs.json_object(request), set())
-    invoice_id = await _shown_invoice(request, claims)
-    result = await gateway.pay(invoice_id, claims.customers, key)
+    invoice_id = await access.shown_invoice(request, claims)
+    result = await payments.pay(gateway, invoice_id, claims.customers, key)
     if result["status"] == "paid":
         result = {"status": "paid", "invoice": shapes.invoice(result["invoice"], time.time())}
     return JSONResponse(result)
+
+
+async def billing_portal(request: Request) -> Response:
+    _, gateway, _ = _parts(request)
+    claims = await access.authorise(request)
+    body = await inputs.json_object(request)
+    inputs.refuse_unknown(body, PORTAL_FIELDS)
+    wanted = inputs.subscription(inputs.optional(body, "subscription", str))
+    flow, return_url = body.get("flow"), body.get("return_url")
+    return JSONResponse(
+        {"url": await portal.session_url(gateway, claims, flow, wanted, return_url)}
+    )
 
 
 async def webhook(request: Request) -> Response:
@@ -250,6 +276,7 @@ routes = [
     Route("/v1/invoices/{id}/pdf", invoice_pdf, methods=["GET"]),
     Route("/v1/invoices/{id}/pay", pay_invoice, methods=["POST"]),
     Route("/v1/invoices/{id}/payment_method", invoice_payment_method, methods=["GET"]),
+    Route("/v1/billing_portal", billing_portal, methods=["POST"]),
     Route("/v1/stripe/webhook", webhook, methods=["POST"]),
     Route("/v1/openapi.json", openapi, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
@@ -262,45 +289,10 @@ def _parts(request: Request) -> tuple[Settings, Gateway, Store]:
     return state.settings, state.gateway, state.store
 
 
-async def _authorise(request: Request) -> tokens.Claims:
-    """The token's claims, and one request counted against its customers' limit."""
-    state = request.app.state
-    claims = inputs.bearer(request, state.settings, state.tokens)
-    if claims.customers:
-        # Every token of the same customers shares one limit: new sessions do not reset it.
-        await state.store.hit("token", "|".join(claims.customers))
-    return claims
-
-
-async def _position(request: Request, claims: tokens.Claims, cursor: str | None) -> str | None:
-    """Where a list continues: only from a cursor this proxy gave these customers, or an
-    invoice it has shown them; anything else is refused before it can cost a Stripe call."""
-    if cursor is None:
-        return None
-    state = request.app.state
-    position = cursors.open_cursor(state.settings.hash_secrets, cursor, claims.customers)
-    if position is None and INVOICE_PATTERN.fullmatch(cursor):
-        if await state.store.was_shown(claims.customers, cursor):
-            position = cursor
-    if position is None:
-        raise invalid("starting_after", "starting_after is not a cursor of this list")
-    return position
-
-
-async def _shown_invoice(request: Request, claims: tokens.Claims) -> str:
-    """The invoice id of the path, if this proxy has shown it to these customers. Any other
-    id is answered as missing, without asking Stripe."""
-    invoice_id = str(request.path_params["id"])
-    if not INVOICE_PATTERN.fullmatch(invoice_id) or not claims.customers:
-        raise not_found()
-    if not await request.app.state.store.was_shown(claims.customers, invoice_id):
-        raise not_found()
-    return invoice_id
-
-
 def _features(settings: Settings) -> dict[str, bool]:
     return {
         "pay": settings.allow_pay,
         "pdf": settings.allow_pdf,
         "show_all": settings.allow_show_all,
+        **portal.features(settings),
     }

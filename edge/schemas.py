@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 Schema = dict[str, Any]
-ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
 def ref(name: str) -> Schema:
@@ -79,99 +78,6 @@ SCHEMAS: dict[str, Schema] = {
             "description": nullable("string"),
         }
     ),
-    "Address": {
-        "oneOf": [
-            obj({f: nullable("string") for f in ADDRESS_FIELDS}),
-            {"type": "null"},
-        ]
-    },
-    "Tax": obj(
-        {
-            "tax_rate": nullable("string", description="the Stripe tax rate's id"),
-            "display_name": nullable("string", description="null without Tax rates Read"),
-            "percentage": nullable("number"),
-            "inclusive": BOOL,
-            "amount": INT,
-            "taxable_amount": nullable("integer"),
-        }
-    ),
-    "Discount": obj(
-        {
-            "discount": nullable("string", description="the Stripe discount's id"),
-            "name": nullable("string", description="the coupon's name"),
-            "code": nullable("string", description="the promotion code the customer entered"),
-            "amount": INT,
-        }
-    ),
-    "PaymentMethod": {
-        "oneOf": [
-            obj(
-                {
-                    "type": {"type": "string", "description": "card, sepa_debit, ..."},
-                    "brand": nullable("string"),
-                    "last4": nullable("string"),
-                    "exp_month": nullable("integer"),
-                    "exp_year": nullable("integer"),
-                }
-            ),
-            {"type": "null"},
-        ]
-    },
-    "InvoiceLine": obj(
-        {
-            "id": STR,
-            "description": nullable("string"),
-            "amount": INT,
-            "currency": STR,
-            "quantity": nullable("integer"),
-            "unit_amount": nullable("integer", description="whole minor units, when it is"),
-            "unit_amount_decimal": nullable("string", description="minor units, decimal"),
-            "period": obj({"start": INT, "end": INT}),
-            "taxes": {"type": "array", "items": ref("Tax")},
-            "discounts": {"type": "array", "items": ref("Discount")},
-        }
-    ),
-    "InvoiceDetail": {
-        "allOf": [
-            ref("Invoice"),
-            obj(
-                {
-                    "subtotal": INT,
-                    "tax": INT,
-                    "discount": INT,
-                    "total_excluding_tax": nullable("integer"),
-                    "customer_name": nullable("string"),
-                    "customer_email": nullable("string"),
-                    "customer_phone": nullable("string"),
-                    "customer_address": ref("Address"),
-                    "customer_shipping": {
-                        "oneOf": [
-                            obj(
-                                {
-                                    "name": nullable("string"),
-                                    "phone": nullable("string"),
-                                    "address": ref("Address"),
-                                }
-                            ),
-                            {"type": "null"},
-                        ]
-                    },
-                    "customer_tax_ids": {
-                        "type": "array",
-                        "items": obj({"type": nullable("string"), "value": nullable("string")}),
-                    },
-                    "discounts": {"type": "array", "items": ref("Discount")},
-                    "taxes": {"type": "array", "items": ref("Tax")},
-                    "lines": {"type": "array", "items": ref("InvoiceLine")},
-                    "lines_has_more": {
-                        "type": "boolean",
-                        "description": "more lines than the proxy reads (1,000)",
-                    },
-                    "paid_with": ref("PaymentMethod"),
-                }
-            ),
-        ]
-    },
     "Owed": obj(
         {
             "data": {"type": "array", "items": ref("Invoice")},
@@ -242,7 +148,16 @@ SCHEMAS: dict[str, Schema] = {
             "token": {"type": "string", "description": "bearer token, valid 15 minutes"},
             "expires_at": INT,
             "livemode": BOOL,
-            "features": obj({"pay": BOOL, "pdf": BOOL, "show_all": BOOL}),
+            "features": obj(
+                {
+                    "pay": BOOL,
+                    "pdf": BOOL,
+                    "show_all": BOOL,
+                    "payment_method_update": BOOL,
+                    "plan_change": BOOL,
+                    "cancel": BOOL,
+                }
+            ),
             "no_user": {"type": "boolean", "description": "no Stripe customer: an empty portal"},
             "customer": {
                 "oneOf": [
@@ -303,6 +218,36 @@ SCHEMAS: dict[str, Schema] = {
             },
         },
         required=["received", "type"],
+    ),
+    "BillingPortalRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["flow", "return_url"],
+        "properties": {
+            "flow": {
+                "enum": [
+                    "payment_method_update",
+                    "subscription_update",
+                    "subscription_cancel",
+                    "home",
+                ],
+                "description": "home is allowed only when every flow is: it may lead to each",
+            },  # fmt: skip
+            "subscription": SUBSCRIPTION_ID
+            | {
+                "description": "one of the token's; the subscription flows default to the "
+                "session's subscription",
+            },
+            "return_url": {
+                "type": "string",
+                "format": "uri",
+                "description": "where Stripe sends the customer after: a page on one of "
+                "PORTAL_ALLOWED_ORIGINS",
+            },
+        },
+    },
+    "BillingPortalSession": obj(
+        {"url": {"type": "string", "format": "uri", "description": "Stripe's page: open it"}}
     ),
     "PayResult": {
         "oneOf": [

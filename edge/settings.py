@@ -33,6 +33,11 @@ class Settings:
     allow_pay: bool = True
     allow_pdf: bool = True
     allow_show_all: bool = True
+    # Stripe billing portal sessions (Customer portal Write): a card update is how a customer
+    # recovers from a decline; plan changes and cancellation are the owner's to offer.
+    allow_payment_method_update: bool = True
+    allow_plan_change: bool = False
+    allow_cancel: bool = False
     cache_seconds: float = 30.0
     max_hash_lifetime: int = 7 * 24 * 3600
     stripe_timeout: float = 5.0
@@ -128,6 +133,9 @@ class Settings:
             allow_pay=_flag(env, "PORTAL_ALLOW_PAY", True),
             allow_pdf=_flag(env, "PORTAL_ALLOW_PDF", True),
             allow_show_all=_flag(env, "PORTAL_ALLOW_SHOW_ALL", True),
+            allow_payment_method_update=_flag(env, "PORTAL_ALLOW_PAYMENT_METHOD_UPDATE", True),
+            allow_plan_change=_flag(env, "PORTAL_ALLOW_PLAN_CHANGE", False),
+            allow_cancel=_flag(env, "PORTAL_ALLOW_CANCEL", False),
             cache_seconds=_number(env, "PORTAL_CACHE_SECONDS", 30.0, 0.0, 3600.0),
             max_hash_lifetime=int(
                 _number(env, "PORTAL_MAX_HASH_LIFETIME", 7 * 24 * 3600, 60, 7 * 24 * 3600)

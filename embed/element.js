@@ -4,7 +4,8 @@ import { Client, ProxyError } from "./client.js";
 import { ATTRS, PAGE, config, textOptions } from "./config.js";
 import { SOURCE, Strings, loadStrings } from "./i18n.js";
 import { ask, emit } from "./hooks.js";
-import { pay, pdf, unwatch } from "./payment.js";
+import { check, pay, pdf, unwatch } from "./payment.js";
+import { ordered } from "./owed.js";
 import { h, notice, view } from "./render.js";
 import { adopt } from "./styles.js";
 
@@ -28,13 +29,13 @@ const ERRORS = {
 // What an integrator needs to know in debug mode, beyond the proxy's own message.
 const HINTS = {
   invalid_hash:
-    "the hash does not match: it must be lowercase hex HMAC-SHA256(secret, identifier), " +
-    'with identifier + ":" + expires for an expiring hash; `invoice-portal hash IDENTIFIER` prints one',
+    'the hash must be lowercase hex HMAC-SHA256(secret, identifier), of identifier + ":" + expires ' +
+    "when it expires; `invoice-portal hash IDENTIFIER` prints one",
   missing_hash: "no hash attribute, and the proxy requires one",
   expired_hash: "the expiring hash ran out: set fresh hash and expires attributes and the portal carries on",
   origin_not_allowed: "add this page's origin (scheme://host[:port]) to the proxy's PORTAL_ALLOWED_ORIGINS",
-  rate_limited: "the proxy's rate limits (PORTAL_LIMIT_*) or its Stripe budget refused this request; it says when to retry",
-  network_error: "is the proxy running, and is this page's origin in PORTAL_ALLOWED_ORIGINS? (a CORS refusal looks like a network error)",
+  rate_limited: "the proxy's rate limits (PORTAL_LIMIT_*) or Stripe budget refused this; it says when to retry",
+  network_error: "is the proxy up, and this page's origin in PORTAL_ALLOWED_ORIGINS? (a CORS refusal looks like a network error)",
 };
 
 // "Load more" needs a cursor: the proxy's, or the last invoice's id (Stripe's starting_after).
@@ -67,7 +68,13 @@ export class InvoicePortal extends HTMLElement {
       back: () => this.back(),
       more: () => this.guard(this.more()),
       subscription: (id) => this.guard(this.switchTo(id)),
-      pay: (inv) => this.guard(pay(this, inv)),
+      pay: (inv) => this.guard(check(this, inv)),
+      payRow: (inv) => this.guard(this.open(inv).then(() => check(this, inv))),
+      confirm: (inv) => this.guard(pay(this, inv)),
+      cancel: () => {
+        this.focusKey = "pay";
+        this.set({ confirm: null });
+      },
       pdf: (inv) => this.guard(pdf(this, inv)),
     };
   }
@@ -201,10 +208,13 @@ export class InvoicePortal extends HTMLElement {
     if (error) return this.fail(error, true);
     const s = session;
     const page = s.invoices;
-    this.state = { phase: "ready", session: s, scope: s.scope, subscription: s.subscription, invoices: page.data, ...cursor(page) };
+    const owed = s.owed || { data: [], totals: [] };
+    this.state = { phase: "ready", session: s, owed, scope: s.scope, subscription: s.subscription, invoices: page.data, ...cursor(page) };
     this.paint();
     performance.mark("invoice-portal:painted");
     if (s.no_user) this.log(`no Stripe customer has this email (${this.getAttribute("email")}): the portal is empty`);
+    if (s.email_matched === "case_insensitive")
+      this.log(`the email matched only ignoring case: the site sent ${this.getAttribute("email")}, Stripe has ${s.customer.email}`);
     if (s.merged_customers > 1) this.log(`${s.merged_customers} Stripe customers share this email; their invoices are merged`);
     if (s.livemode === false) this.log("the proxy uses a Stripe test key: live customers and invoices are not visible");
     this.emit(
@@ -213,7 +223,8 @@ export class InvoicePortal extends HTMLElement {
         ? { no_user: true }
         : {
             customer: s.customer,
-            invoices: page.data,
+            invoices: ordered(owed, page.data), // as on screen: what is owed first
+            owed,
             has_more: page.has_more,
             subscriptions: s.subscriptions,
             subscription: s.subscription,
@@ -252,13 +263,13 @@ export class InvoicePortal extends HTMLElement {
     this.emit("error", { code, message });
     const text = this.strings.t(key);
     if (blocking) this.set({ phase: "error", error: { text, retry } });
-    else if (this.state.open && !this.state.detail) this.set({ detailError: { text, retry: 1 }, busy: null });
+    else if (this.state.open && !this.state.detail) this.set({ detailError: { title: "error.detail_title", text, retry: 1 }, busy: null });
     else this.set({ notice: { kind: "error", text }, busy: null });
   }
 
   async open(inv) {
     this.focusKey = "dh";
-    this.set({ open: inv.id, detail: null, detailError: null, notice: null });
+    this.set({ open: inv.id, detail: null, detailError: null, notice: null, confirm: null });
     const d = await this.client.call("GET", `v1/invoices/${encodeURIComponent(inv.id)}`);
     if (this.state.open !== inv.id) return;
     if (!Array.isArray(d.lines)) throw new ProxyError("bad_response", "invoice without lines");
@@ -269,7 +280,7 @@ export class InvoicePortal extends HTMLElement {
   back() {
     this.focusKey = `row:${this.state.open}`;
     unwatch(this);
-    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null });
+    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null, confirm: null });
   }
 
   query(extra) {
@@ -310,8 +321,8 @@ export class InvoicePortal extends HTMLElement {
 
   // A paid or refreshed invoice replaces its old copy in the list and the open detail.
   replace(inv) {
-    const invoices = this.state.invoices.map((i) => (i.id === inv.id ? { ...i, ...inv } : i));
-    const d = this.state.detail;
-    this.set({ invoices, detail: d && d.id === inv.id ? { ...d, ...inv } : d });
+    const swap = (list) => list.map((i) => (i.id === inv.id ? { ...i, ...inv } : i));
+    const { owed, detail: d } = this.state;
+    this.set({ invoices: swap(this.state.invoices), owed: { ...owed, data: swap(owed.data) }, detail: d && d.id === inv.id ? { ...d, ...inv } : d });
   }
 }

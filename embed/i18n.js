@@ -116,7 +116,14 @@ export class Strings {
       this.money.set(code, nf && [nf, 10 ** digits]);
     }
     const money = this.money.get(code);
-    return money ? money[0].format(minor / money[1]) : `${minor} ${code}`;
+    // Intl writes a hyphen-minus; an amount deserves the true minus sign (U+2212).
+    return money
+      ? money[0].format(minor / money[1]).replace("-", "\u2212")
+      : `${minor} ${code}`;
+  }
+
+  percent(value) {
+    return new Intl.NumberFormat(this.format, { style: "percent", maximumFractionDigits: 4 }).format(value / 100);
   }
 
   date(seconds) {

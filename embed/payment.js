@@ -27,13 +27,31 @@ function openTab(url) {
   return w;
 }
 
+// Pay asks first which card the payment would charge, so the customer confirms card and amount;
+// without a saved one, Stripe's hosted invoice page is the only way on, as before.
+export async function check(el, inv) {
+  if (el.state.busy) return;
+  el.set({ busy: "pay", notice: null });
+  let m;
+  try {
+    m = await el.client.call("GET", path(inv, "/payment_method"));
+  } finally {
+    el.set({ busy: null });
+  }
+  if (el.state.open !== inv.id) return; // the visitor left the invoice meanwhile
+  if (!m.has_saved_method || !m.payment_method) return pay(el, inv);
+  el.focusKey = "confirm";
+  el.set({ confirm: { invoice: inv.id, method: m.payment_method, amount: m.amount_remaining, currency: m.currency } });
+}
+
 export async function pay(el, inv) {
   if (el.state.busy) return;
+  el.focusKey = "pay";
   const extras = { invoice: inv.id };
   const ctl = el.ctl;
   // Busy while the host decides, so a second click neither asks twice nor pays twice.
   const attempt = { invoice: inv.id };
-  el.set({ busy: "pay", attempt, notice: null });
+  el.set({ busy: "pay", attempt, notice: null, confirm: null });
   const refused = await el.ask("pre_payment", inv, extras);
   if (ctl !== el.ctl || el.state.attempt !== attempt) {
     return el.log("pre_payment answered after the visitor left the invoice: nothing was charged");

@@ -49,24 +49,36 @@ border-radius:var(--invoice-portal-radius,10px);padding:16px;min-width:0;overflo
 ${themes}
 *,*::before{box-sizing:inherit}
 h2{font-size:1.2em;margin:0;line-height:1.3}
+h3{font-size:1em;margin:0 0 4px}
+/* The host's card usually has its own "Invoices" heading: this one is kept for screen readers
+   only, unless the page asks for it with show-heading. */
 h2:focus{outline:none}
 p{margin:0}
-.bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between;margin-bottom:12px}
+.bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
+.bar>*{margin-bottom:12px}
 .bar label{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center;color:var(--_muted);min-width:0;max-width:100%}
 select,button{font:inherit;color:inherit}
 select{background:var(--_bg);border:1px solid var(--_line);border-radius:6px;padding:4px 8px;min-width:0;max-width:100%;flex:1 1 auto}
 ul{list-style:none;margin:0;padding:0;border-top:1px solid var(--_line)}
-.row{display:grid;grid-template-columns:1fr auto;gap:2px 12px;width:100%;padding:10px 6px;border:0;
-border-bottom:1px solid var(--_line);background:none;text-align:start;cursor:pointer;align-items:center}
+li{display:flex;flex-wrap:wrap;align-items:center;border-bottom:1px solid var(--_line)}
+li .btn{min-height:34px;padding:4px 16px;margin:4px 6px 8px auto}
+.row{display:grid;grid-template-columns:1fr auto;gap:2px 12px;flex:1 1 18em;min-width:0;padding:10px 6px;border:0;
+background:none;text-align:start;cursor:pointer;align-items:center}
 .row:hover{background:var(--_surface)}
-.num{grid-area:1/1;font-weight:600}.date{grid-area:2/1}.due{grid-area:3/1/4/3}
-.amt{grid-area:1/2;text-align:end;font-variant-numeric:tabular-nums;font-weight:600}
+.what{font-weight:600}
+.amt{text-align:end;font-variant-numeric:tabular-nums;font-weight:600}
 .meta{color:var(--_muted);font-size:.9em}
-.badge{grid-area:2/2;justify-self:end;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:999px;
+.badge{justify-self:end;font-size:.8em;font-weight:600;padding:1px 8px;border-radius:999px;
 color:var(--_c,var(--_off));background:color-mix(in srgb,var(--_c,var(--_off)) 14%,var(--_bg));white-space:nowrap}
 .paid{--_c:var(--_ok)}.open{--_c:var(--_info)}.past_due{--_c:var(--_bad)}.uncollectible{--_c:var(--_warn)}
-@container (min-width:640px){.row{grid-template-columns:minmax(0,1.3fr) minmax(0,1fr) minmax(0,1.2fr) 7em 8em}
-.date{grid-area:1/2}.due{grid-area:1/3}.amt{grid-area:1/4}.row .badge{grid-area:1/5}}
+.owed{background:var(--_surface);border-radius:8px;padding:12px 14px;margin:0 0 12px}
+.owed h3,.bill h3{font-weight:400;color:var(--_muted);font-size:.9em}
+.big{font-size:1.6em;font-weight:600;font-variant-numeric:tabular-nums;line-height:1.2}
+.late{color:var(--_bad);font-weight:600}
+.confirm{border:1px solid var(--_accent);border-radius:8px;padding:12px 14px;margin:0 0 16px}
+.confirm .actions{margin-top:12px}
+.bill{margin:0 0 16px}
+p.what{margin:-4px 0 12px}
 button.btn{border:1px solid var(--_line);background:var(--_bg);color:var(--_fg);border-radius:var(--invoice-portal-radius,10px);
 padding:8px 14px;cursor:pointer;min-height:40px}
 button.primary{background:var(--_accent);color:var(--_on-accent);border-color:var(--_accent);font-weight:600}
@@ -75,8 +87,8 @@ button:focus-visible,select:focus-visible,a:focus-visible{outline:2px solid var(
 .link,a{color:var(--_accent);background:none;border:0;padding:4px 0;cursor:pointer;text-decoration:underline}
 .actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:16px}
 .more{margin-top:12px}
-.empty,.error{padding:24px 8px;text-align:center;color:var(--_muted)}
-.error p{margin-bottom:12px;color:var(--_fg)}
+.state{padding:28px 8px;text-align:center;color:var(--_muted)}
+.state h3{color:var(--_fg);font-size:1.1em}.state p{margin-bottom:12px}
 .notice{border-radius:8px;padding:8px 12px;margin:0 0 12px;background:var(--_surface);border-inline-start:4px solid var(--_c,var(--_info))}
 .notice.success{--_c:var(--_ok)}.notice.error{--_c:var(--_bad)}
 .head{display:flex;flex-wrap:wrap;gap:8px;align-items:center;justify-content:space-between;margin:8px 0 12px}
@@ -89,7 +101,7 @@ table{width:100%;border-collapse:collapse}
 th{text-align:start;color:var(--_muted);font-weight:400;font-size:.9em}
 th,td{padding:6px 4px;border-bottom:1px solid var(--_line);vertical-align:top}
 th:not(:first-child),td:not(:first-child){text-align:end;white-space:nowrap}
-.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.sr,:host(:not([show-heading])) #title{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .sk{display:block;height:1em;margin:14px 0;border-radius:4px;background:var(--_surface);animation:pulse 1.2s ease-in-out infinite alternate}
 @keyframes pulse{to{opacity:.45}}
 @media (prefers-reduced-motion:reduce){.sk{animation:none}}

@@ -26,16 +26,19 @@ from sandbox import (
     catalog,
     control,
     customers,
+    discounts,
     events,
     hosted,
     invoice_items,
     invoices,
     params,
+    payments,
     permissions,
     portal,
     portal_pages,
     portal_sessions,
     subscriptions,
+    taxes,
 )
 from sandbox.errors import StripeError, api_error, invalid, not_authenticated, rate_limited
 from sandbox.shapes import BASE
@@ -65,6 +68,9 @@ ENDPOINTS: list[tuple[str, re.Pattern[str], Handler]] = [
         events,
         portal,
         portal_sessions,
+        taxes,
+        discounts,
+        payments,
     )
     for method, template, handler in module.ROUTES
 ]

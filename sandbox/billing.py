@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import customers, fixtures, shapes
+from sandbox import customers, fixtures, payments, shapes
+from sandbox.discounts import cut as discounts_cut
 from sandbox.errors import StripeError, invalid
 from sandbox.state import Sandbox
+from sandbox.taxes import line_taxes as taxes_of
 
 NO_PAYMENT_METHOD = (
     "This customer has no attached payment source or default payment method. Please consider "
@@ -65,8 +67,9 @@ def add_line(
     subscription: str | None = None,
     subscription_item: str | None = None,
     period: tuple[int, int] | None = None,
-    tax_percent: float | None = None,
-    discount_percent: float | None = None,
+    tax_rates: list[str] | None = None,
+    discounts: list[str] | None = None,
+    price: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     store = sb.store
     amount = unit_amount * quantity
@@ -100,52 +103,63 @@ def add_line(
             "subscription_item_details": None,
             "type": "invoice_item_details",
         }
-    taxable = amount
-    if discount_percent:
-        discount = store.new_id("discount")
-        cut = round(amount * discount_percent / 100)
-        line["discount_amounts"] = [{"amount": cut, "discount": discount}]
-        line["discounts"] = [discount]
-        inv["discounts"].append(discount)
-        taxable -= cut
-    if tax_percent:
-        line["taxes"] = [
-            {
-                "amount": round(taxable * tax_percent / 100),
-                "tax_behavior": "exclusive",
-                "tax_rate_details": {"tax_rate": f"txr_sandbox_{int(tax_percent * 100)}"},
-                "taxability_reason": "standard_rated",
-                "taxable_amount": taxable,
-                "type": "tax_rate_details",
-            }
-        ]
+    line["discounts"] = list(discounts or ())
+    if tax_rates:
+        store.line_rates[line["id"]] = list(tax_rates)
+    if price is not None:
+        line["pricing"] = {
+            "price_details": {"price": price["id"], "product": price["product"]},
+            "type": "price_details",
+            "unit_amount_decimal": price["unit_amount_decimal"],
+        }
     store.lines[inv["id"]].append(line)
     totals(sb, inv)
     return line
 
 
 def totals(sb: Sandbox, inv: dict[str, Any]) -> None:
+    """Each line's discounts (its own, then the invoice's) and taxes, and the invoice's sums."""
     lines = sb.store.lines[inv["id"]]
     subtotal = sum(line["amount"] for line in lines)
     discounts: dict[str, int] = {}
     taxes: dict[str, dict[str, Any]] = {}
+    subscription = sb.store.objects["subscription"].get(
+        ((inv["parent"] or {}).get("subscription_details") or {}).get("subscription") or ""
+    )
+    defaults = inv["default_tax_rates"] or (subscription or {}).get("default_tax_rates") or []
+    default_rates = [rate["id"] for rate in defaults]
+    positive = sum(max(line["amount"], 0) for line in lines) or 1
     for line in lines:
-        for cut in line["discount_amounts"]:
+        cuts = [
+            {"amount": discounts_cut(sb, d, line["amount"]), "discount": d}
+            for d in line["discounts"]
+        ]
+        left = line["amount"] - sum(c["amount"] for c in cuts)
+        for d in inv["discounts"]:
+            taken = discounts_cut(sb, d, left, max(line["amount"], 0) / positive)
+            cuts.append({"amount": taken, "discount": d})
+            left -= taken
+        line["discount_amounts"] = cuts
+        rates = sb.store.line_rates.get(line["id"]) or default_rates or []
+        line["taxes"] = taxes_of(sb, rates, left)
+        for cut in cuts:
             discounts[cut["discount"]] = discounts.get(cut["discount"], 0) + cut["amount"]
-        for tax in line["taxes"] or ():
+        for tax in line["taxes"]:
             rate = tax["tax_rate_details"]["tax_rate"]
             into = taxes.setdefault(rate, {**tax, "amount": 0, "taxable_amount": 0})
             into["amount"] += tax["amount"]
             into["taxable_amount"] += tax["taxable_amount"]
     discount = sum(discounts.values())
-    tax = sum(t["amount"] for t in taxes.values())
+    added = sum(t["amount"] for t in taxes.values() if t["tax_behavior"] == "exclusive")
+    included = sum(t["amount"] for t in taxes.values() if t["tax_behavior"] == "inclusive")
+    total = subtotal - discount + added
     inv.update(
         subtotal=subtotal,
-        subtotal_excluding_tax=subtotal,
-        total_excluding_tax=subtotal - discount,
-        total=subtotal - discount + tax,
-        amount_due=subtotal - discount + tax,
-        amount_remaining=subtotal - discount + tax - inv["amount_paid"],
+        subtotal_excluding_tax=subtotal - included,
+        total_excluding_tax=subtotal - discount - included,
+        total=total,
+        amount_due=total,
+        amount_remaining=total - inv["amount_paid"],
         total_discount_amounts=[{"amount": a, "discount": d} for d, a in discounts.items()],
         total_taxes=list(taxes.values()),
     )
@@ -171,7 +185,7 @@ def finalize(sb: Sandbox, inv: dict[str, Any], at: int | None = None) -> dict[st
     customer = sb.store.get("customer", inv["customer"])
     inv["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
     customer["next_invoice_sequence"] += 1
-    inv.update(status="open", effective_at=at)
+    inv.update(status="open", effective_at=at, **customers.invoice_details(sb, customer))
     inv["status_transitions"]["finalized_at"] = at
     inv["hosted_invoice_url"] = f"{shapes.BASE}hosted/invoices/{inv['id']}"
     inv["invoice_pdf"] = f"{shapes.BASE}pdf/invoices/{inv['id']}"
@@ -220,7 +234,7 @@ def pay(
         )
     decline = customers.decline_of(sb, pm)
     if decline is None:
-        return mark_paid(sb, inv, at, out_of_band=False)
+        return mark_paid(sb, inv, at, out_of_band=False, payment_method=pm)
     inv["attempted"] = True
     inv["attempt_count"] += 1
     if decline == "authentication_required":
@@ -233,9 +247,18 @@ def pay(
 
 
 def mark_paid(
-    sb: Sandbox, inv: dict[str, Any], at: int | None, *, out_of_band: bool
+    sb: Sandbox,
+    inv: dict[str, Any],
+    at: int | None,
+    *,
+    out_of_band: bool,
+    payment_method: str | None = None,
 ) -> dict[str, Any]:
     at = at or sb.store.now()
+    if not out_of_band and inv["amount_due"] > 0:
+        method = payment_method or payment_method_for(sb, inv)
+        if method is not None:
+            payments.record(sb, inv, method, at)
     inv.update(status="paid", amount_paid=inv["amount_due"], amount_remaining=0)
     inv["status_transitions"]["paid_at"] = at
     inv["next_payment_attempt"] = None

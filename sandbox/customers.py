@@ -44,8 +44,12 @@ DECLINES = {
     ),
 }
 
+ADDRESS = dict.fromkeys(("city", "country", "line1", "line2", "postal_code", "state"), "str")
 CUSTOMER: dict[str, Any] = {
     **EXPAND,
+    "address": ADDRESS,
+    "shipping": {"address": ADDRESS, "name": "str", "phone": "str"},
+    "tax_id_data": [{"type": "str", "value": "str"}],
     "email": "str",
     "name": "str",
     "description": "str",
@@ -66,6 +70,10 @@ def create_customer(sb: Sandbox, p: dict[str, Any]) -> dict[str, Any]:
         store.new_id("customer"), store.now(), p.get("email"), p.get("name"), prefix
     )
     obj.update(description=p.get("description"), phone=p.get("phone"))
+    _contact(obj, p)
+    if p.get("tax_id_data"):
+        given = p["tax_id_data"]
+        store.tax_ids[obj["id"]] = [{"type": t["type"], "value": t["value"]} for t in given]
     obj.update(metadata=p.get("metadata") or {}, preferred_locales=p.get("preferred_locales") or [])
     store.add("customer", obj)
     if p.get("payment_method"):
@@ -73,6 +81,31 @@ def create_customer(sb: Sandbox, p: dict[str, Any]) -> dict[str, Any]:
     _settings(sb, obj, p.get("invoice_settings") or {})
     sb.emit("customer.created", obj)
     return obj
+
+
+def _contact(obj: dict[str, Any], p: dict[str, Any]) -> None:
+    if "address" in p:
+        obj["address"] = {**dict.fromkeys(ADDRESS), **p["address"]} if p["address"] else None
+    if "shipping" in p:
+        shipping = p["shipping"] or None
+        if shipping:
+            address = {**dict.fromkeys(ADDRESS), **(shipping.get("address") or {})}
+            shipping = {"address": address, "name": shipping.get("name"),
+                        "phone": shipping.get("phone")}  # fmt: skip
+        obj["shipping"] = shipping
+
+
+def invoice_details(sb: Sandbox, customer: dict[str, Any]) -> dict[str, Any]:
+    """What Stripe copies from the customer onto an invoice when it is finalized."""
+    return {
+        "customer_email": customer["email"],
+        "customer_name": customer["name"],
+        "customer_phone": customer["phone"],
+        "customer_address": customer["address"],
+        "customer_shipping": customer["shipping"],
+        "customer_tax_exempt": customer["tax_exempt"],
+        "customer_tax_ids": [dict(t) for t in sb.store.tax_ids.get(customer["id"], ())],
+    }
 
 
 def _settings(sb: Sandbox, obj: dict[str, Any], settings: dict[str, Any]) -> None:
@@ -156,7 +189,8 @@ def retrieve(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str,
 
 
 def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    p = check(raw, {k: v for k, v in CUSTOMER.items() if k != "payment_method"})
+    creating_only = ("payment_method", "tax_id_data")
+    p = check(raw, {k: v for k, v in CUSTOMER.items() if k not in creating_only})
     obj = live_customer(sb, ids["id"])
     before = fixtures.clone(obj)
     for key in ("email", "name", "description", "phone", "invoice_prefix"):
@@ -165,6 +199,7 @@ def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
     if "metadata" in p:
         obj["metadata"].update(p["metadata"])
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if v}
+    _contact(obj, p)
     if "preferred_locales" in p:
         obj["preferred_locales"] = p["preferred_locales"] or []
     _settings(sb, obj, p.get("invoice_settings") or {})

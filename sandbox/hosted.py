@@ -69,7 +69,7 @@ def routes(sb: Sandbox) -> list[Route]:
         except StripeError as error:
             # Paying on the hosted page is where authentication happens: it always succeeds here.
             if error.code == "invoice_payment_intent_requires_action":
-                billing.mark_paid(sb, inv, None, out_of_band=False)
+                billing.mark_paid(sb, inv, None, out_of_band=False, payment_method=choice)
             else:
                 query = "?error=" + (error.decline_code or error.code or "failed")
         return RedirectResponse(f"/hosted/invoices/{inv['id']}{query}", 303)

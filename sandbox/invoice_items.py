@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sandbox import billing, fixtures, shapes
+from sandbox import billing, discounts, fixtures, shapes, taxes
 from sandbox.customers import live_customer
 from sandbox.errors import StripeError, invalid
 from sandbox.params import EXPAND, LIST, check
@@ -21,6 +21,9 @@ ITEM: dict[str, Any] = {
     "amount": "int",
     "description": "str",
     "discountable": "bool",
+    "discounts": [discounts.APPLIED],
+    "price": "str",
+    "tax_rates": "strs",
     "metadata": "map",
     "period": {"start": "int", "end": "int"},
     "quantity": "int",
@@ -61,7 +64,12 @@ def create_item(sb: Sandbox, p: dict[str, Any], at: int | None = None) -> dict[s
     if inv is not None and inv["currency"] != code:
         raise invalid("The currency of the invoice item must match the invoice's.", "currency")
     quantity = p.get("quantity") or 1
-    if p.get("amount") is not None:
+    price = store.get("price", p["price"], "price") if p.get("price") else None
+    if price is not None:
+        if price["currency"] != code:
+            raise invalid("The price's currency must match the invoice item's.", "price")
+        unit = price["unit_amount"]
+    elif p.get("amount") is not None:
         unit = amount(p["amount"]) // max(quantity, 1)
     elif p.get("unit_amount_decimal"):
         try:
@@ -76,6 +84,10 @@ def create_item(sb: Sandbox, p: dict[str, Any], at: int | None = None) -> dict[s
     obj.update(description=p.get("description"), quantity=quantity, quantity_decimal=str(quantity))
     obj["metadata"] = p.get("metadata") or {}
     obj["pricing"]["unit_amount_decimal"] = str(unit)
+    if price is not None:
+        obj["pricing"]["price_details"] = {"price": price["id"], "product": price["product"]}
+    rates = taxes.rates(sb, p.get("tax_rates"), "tax_rates")
+    obj["tax_rates"] = [store.objects["tax_rate"][id] for id in rates]
     if p.get("period"):
         obj["period"] = {"start": p["period"].get("start"), "end": p["period"].get("end")}
     if p.get("subscription"):
@@ -84,20 +96,26 @@ def create_item(sb: Sandbox, p: dict[str, Any], at: int | None = None) -> dict[s
             "subscription_details": {"subscription": p["subscription"]},
             "type": "subscription_details",
         }
+    obj["discounts"] = discounts.apply(
+        sb, p.get("discounts"), "discounts", customer["id"], invoice_item=obj["id"]
+    )
     store.add("invoiceitem", obj)
     if inv is not None:
-        _place(sb, obj, inv, p.get("tax_percent"), p.get("discount_percent"))
+        _place(sb, obj, inv)
     return obj
 
 
-def _place(sb: Sandbox, obj: dict[str, Any], inv: dict[str, Any], tax: Any, cut: Any) -> None:
+def _place(sb: Sandbox, obj: dict[str, Any], inv: dict[str, Any]) -> None:
     obj["invoice"] = inv["id"]
     period = (obj["period"]["start"], obj["period"]["end"])
     sub = ((obj["parent"] or {}).get("subscription_details") or {}).get("subscription")
     unit = int(obj["pricing"]["unit_amount_decimal"])
+    details = obj["pricing"].get("price_details")
+    price = sb.store.objects["price"][details["price"]] if details else None
     billing.add_line(
         sb, inv, obj["description"] or "", unit, obj["quantity"], item=obj["id"],
-        subscription=sub, period=period, tax_percent=tax, discount_percent=cut,
+        subscription=sub, period=period, tax_rates=[r["id"] for r in obj["tax_rates"]],
+        discounts=obj["discounts"], price=price,
     )  # fmt: skip
 
 
@@ -105,7 +123,7 @@ def take_pending(sb: Sandbox, inv: dict[str, Any]) -> None:
     for obj in reversed(sb.store.ordered("invoiceitem")):
         if obj["customer"] == inv["customer"] and obj["invoice"] is None:
             if obj["currency"] == inv["currency"]:
-                _place(sb, obj, inv, None, None)
+                _place(sb, obj, inv)
 
 
 def create(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import billing, fixtures, invoice_items, search
+from sandbox import billing, discounts, fixtures, invoice_items, search, taxes
 from sandbox.customers import live_customer
 from sandbox.errors import invalid
 from sandbox.params import EXPAND, LIST, SEARCH, check
@@ -20,7 +20,9 @@ EDITABLE: dict[str, Any] = {
     "days_until_due": "int",
     "due_date": "int",
     "default_payment_method": "str",
+    "default_tax_rates": "strs",
     "description": "str",
+    "discounts": [discounts.APPLIED],
     "footer": "str",
     "metadata": "map",
 }
@@ -88,6 +90,15 @@ def _apply(sb: Sandbox, inv: dict[str, Any], p: dict[str, Any]) -> None:
         inv["default_payment_method"] = pm
     if "metadata" in p:
         inv["metadata"] = {k: v for k, v in {**inv["metadata"], **p["metadata"]}.items() if v}
+    if "default_tax_rates" in p:
+        rates = taxes.rates(sb, p["default_tax_rates"], "default_tax_rates")
+        inv["default_tax_rates"] = [sb.store.objects["tax_rate"][id] for id in rates]
+    if "discounts" in p:
+        inv["discounts"] = discounts.apply(
+            sb, p["discounts"], "discounts", inv["customer"], invoice=inv["id"]
+        )
+    if "default_tax_rates" in p or "discounts" in p:
+        billing.totals(sb, inv)
 
 
 def invoice(sb: Sandbox, id: str) -> dict[str, Any]:

@@ -28,12 +28,22 @@ READ, WRITE = "read", "write"
 # separate name for portal configurations turned up, so the sandbox puts sessions and
 # configurations under that one resource: a key with it may also create and update portal
 # configurations. Unconfirmed against Stripe itself.
+#
+# Read on tax rates, coupons, promotion codes and payment intents lets the proxy name an
+# invoice's taxes and discounts and show the card that paid it. Stripe's dashboard has no
+# "Discounts" resource: a discount (`di_...`) is read under Coupons here, so expanding an
+# invoice's `total_discount_amounts.discount` needs 'rak_coupon_read'. Invoice payments are
+# part of Invoices. These names follow the pattern above and are unconfirmed as well.
 GRANTED = {
     "customer": READ,
     "subscription": READ,
     "invoice": WRITE,
     "payment_method": READ,
     "customer_portal": WRITE,
+    "tax_rate": READ,
+    "coupon": READ,
+    "promotion_code": READ,
+    "payment_intent": READ,
 }
 
 # The resource of a collection in a path: `/v1/customers/{id}/subscriptions` is subscriptions'.
@@ -45,7 +55,12 @@ COLLECTIONS = {
     "subscriptions": "subscription",
     "invoices": "invoice",
     "invoiceitems": "invoiceitem",
+    "invoice_payments": "invoice",
     "events": "event",
+    "tax_rates": "tax_rate",
+    "coupons": "coupon",
+    "promotion_codes": "promotion_code",
+    "payment_intents": "payment_intent",
     "billing_portal": "customer_portal",  # sessions and configurations alike
 }
 
@@ -63,8 +78,13 @@ FIELDS = {
     "payment_method": "payment_method",
     "default_payment_method": "payment_method",
     "product": "product",
-    "discount": "discount",
-    "discounts": "discount",
+    "discount": "coupon",
+    "discounts": "coupon",
+    "coupon": "coupon",
+    "promotion_code": "promotion_code",
+    "payment_intent": "payment_intent",
+    "latest_charge": "charge",
+    "test_clock": "test_clock",
     "tax_rate": "tax_rate",
     "tax_rates": "tax_rate",
     "default_tax_rates": "tax_rate",

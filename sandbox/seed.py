@@ -11,14 +11,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sandbox import billing, catalog, customers, invoice_items, portal, subscriptions
+from sandbox import (
+    billing,
+    catalog,
+    customers,
+    discounts,
+    invoice_items,
+    portal,
+    subscriptions,
+    taxes,
+)
 from sandbox.state import Sandbox
 
 DAY = 86400
 SEEDS = {"demo": Path(__file__).with_name("demo.json"), "empty": None}
 STATUSES = ("draft", "open", "paid", "void", "uncollectible")
 SHOWN_PER_STATUS = 50
-Prices = dict[tuple[str, int, str, str, str | None], str]
+# What the seed made once and shares: prices by (product, amount, currency, interval,
+# nickname), tax rates and coupons by their spec.
+Prices = dict[Any, str]
 
 
 class SeedError(ValueError):
@@ -63,7 +74,9 @@ def _customer(
     sb: Sandbox, spec: dict[str, Any], today: int, prices: Prices, seeded: dict[str, Any]
 ) -> None:
     first = today - 400 * DAY
-    fields = {k: spec[k] for k in ("email", "name", "description", "phone") if spec.get(k)}
+    keys = ("email", "name", "description", "phone", "address", "shipping")
+    fields = {k: spec[k] for k in keys if spec.get(k)}
+    fields["tax_id_data"] = spec.get("tax_ids") or []
     customer = customers.create_customer(sb, fields)
     customer["created"] = first
     customer["currency"] = spec.get("currency")
@@ -83,7 +96,7 @@ def _customer(
             ]:
                 invoices.setdefault(inv["status"], []).append(inv["id"])
     for inv_spec in spec.get("invoices", ()):
-        inv = _invoice(sb, customer, inv_spec, today)
+        inv = _invoice(sb, customer, inv_spec, today, prices)
         invoices.setdefault(inv["status"], []).append(inv["id"])
     bulk = spec.get("bulk_invoices")
     if bulk:
@@ -112,14 +125,15 @@ def _subscription(
         )  # fmt: skip
         prices[key] = price["id"]
     params = {"customer": customer["id"], "items": [{"price": prices[key], "quantity": 1}],
-              "description": spec.get("description")}  # fmt: skip
+              "description": spec.get("description"),
+              "default_tax_rates": _rates(sb, spec, prices, today)}  # fmt: skip
     sub = subscriptions.create_subscription(sb, params, at=start, pay=False)
     first = sub["latest_invoice"]
-    _collect(sb, sb.store.objects["invoice"][first], start, spec.get("tax_percent"))
+    _collect(sb, sb.store.objects["invoice"][first], start)
     for _ in range(periods - 1):
         start = subscriptions.advance(start, interval, 1)
         inv = subscriptions.invoice_period(sb, sub, start, "subscription_cycle", pay=False)
-        _collect(sb, inv, start, spec.get("tax_percent"))
+        _collect(sb, inv, start)
     sub["status"] = spec.get("status", "active")
     return sub
 
@@ -145,21 +159,55 @@ def _portal(sb: Sandbox, spec: dict[str, Any], today: int) -> None:
     portal.default_configuration(sb, cancel or None, bool(spec.get("subscription_update")))
 
 
-def _collect(sb: Sandbox, inv: dict[str, Any], at: int, tax_percent: float | None) -> None:
-    if tax_percent:
-        for line in sb.store.lines[inv["id"]]:
-            line["taxes"] = [{
-                "amount": round(line["amount"] * tax_percent / 100), "tax_behavior": "exclusive",
-                "tax_rate_details": {"tax_rate": f"txr_sandbox_{int(tax_percent * 100)}"},
-                "taxability_reason": "standard_rated", "taxable_amount": line["amount"],
-                "type": "tax_rate_details",
-            }]  # fmt: skip
-        billing.totals(sb, inv)
-    billing.pay(sb, inv, out_of_band=False, at=at + 600, payment_method="pm_card_visa")
+def _collect(sb: Sandbox, inv: dict[str, Any], at: int) -> None:
+    method = billing.payment_method_for(sb, inv)
+    if method is None or customers.decline_of(sb, method):
+        method = "pm_card_visa"
+    billing.pay(sb, inv, out_of_band=False, at=at + 600, payment_method=method)
+
+
+def _rates(sb: Sandbox, spec: dict[str, Any], made: Prices, today: int) -> list[str]:
+    """The tax rates of a line or subscription: `tax_rates` as given, or `tax_percent` as an
+    exclusive rate named "Tax"; the same rate made once."""
+    wanted = list(spec.get("tax_rates") or ())
+    if spec.get("tax_percent"):
+        wanted.append({"display_name": "Tax", "percentage": spec["tax_percent"]})
+    ids = []
+    for rate in wanted:
+        key = json.dumps(["tax_rate", rate], sort_keys=True)
+        if key not in made:
+            params = {"inclusive": False, **rate, "percentage": str(rate["percentage"])}
+            made[key] = taxes.create_rate(sb, params, at=today - 500 * DAY)["id"]
+        ids.append(made[key])
+    return ids
+
+
+def _discounts(sb: Sandbox, spec: dict[str, Any], made: Prices, today: int) -> list[Any]:
+    """`discounts[]` for a line or an invoice: each `{"coupon": {...}}`, optionally with a
+    `"promotion_code": "CODE"`; `discount_percent` is a coupon named "N% off"."""
+    wanted = list(spec.get("discounts") or ())
+    if spec.get("discount_percent"):
+        percent = spec["discount_percent"]
+        wanted.append({"coupon": {"percent_off": percent, "name": f"{percent:g}% off"}})
+    out: list[Any] = []
+    for entry in wanted:
+        coupon = {k: str(v) if k == "percent_off" else v for k, v in entry["coupon"].items()}
+        key = json.dumps(["coupon", coupon], sort_keys=True)
+        if key not in made:
+            made[key] = discounts.create_coupon(sb, coupon, at=today - 500 * DAY)["id"]
+        code = entry.get("promotion_code")
+        if not code:
+            out.append({"coupon": made[key]})
+            continue
+        if code not in made:
+            promotion = {"code": code, "promotion": {"coupon": made[key], "type": "coupon"}}
+            made[code] = discounts.create_promotion(sb, promotion, at=today - 500 * DAY)["id"]
+        out.append({"promotion_code": made[code]})
+    return out
 
 
 def _invoice(
-    sb: Sandbox, customer: dict[str, Any], spec: dict[str, Any], today: int
+    sb: Sandbox, customer: dict[str, Any], spec: dict[str, Any], today: int, made: Prices
 ) -> dict[str, Any]:
     created = today - int(spec.get("created_days_ago", 0)) * DAY + 9 * 3600
     status = spec.get("status", "open")
@@ -177,10 +225,19 @@ def _invoice(
         item = {
             "customer": customer["id"], "invoice": inv["id"], "amount": int(line["amount"]) *
             int(line.get("quantity", 1)), "quantity": int(line.get("quantity", 1)),
-            "description": line.get("description"), "tax_percent": line.get("tax_percent"),
-            "discount_percent": line.get("discount_percent"),
+            "description": line.get("description"),
+            "tax_rates": _rates(sb, line, made, today),
+            "discounts": _discounts(sb, line, made, today),
         }  # fmt: skip
         invoice_items.create_item(sb, item, at=created)
+    inv["default_tax_rates"] = [
+        sb.store.objects["tax_rate"][id] for id in _rates(sb, spec, made, today)
+    ]
+    inv["discounts"] = discounts.apply(
+        sb, _discounts(sb, spec, made, today), "discounts", customer["id"], invoice=inv["id"],
+        at=created,
+    )  # fmt: skip
+    billing.totals(sb, inv)
     if status == "draft":
         return inv
     billing.finalize(sb, inv, at=created + 60)

@@ -24,12 +24,19 @@ PREFIXES = {
     "event": "evt",
     "discount": "di",
     "tax_rate": "txr",
+    "coupon": "",  # coupon ids are bare codes (`Z4OV52SU`), or what the caller chose
+    "promotion_code": "promo",
+    "payment_intent": "pi",
+    "invoice_payment": "inpay",
     "request": "req",
     "billing_portal.configuration": "bpc",
     "billing_portal.session": "bps",
 }
-KINDS = {prefix: kind for kind, prefix in PREFIXES.items()}
+KINDS = {prefix: kind for kind, prefix in PREFIXES.items() if prefix}
 SHORT_IDS = {"customer", "product", "subscription_item", "request"}
+# Kinds added after the seed's ids were fixed draw from their own generator, so making them
+# leaves every other seeded id as it was.
+LATER_KINDS = {"tax_rate", "coupon", "promotion_code", "payment_intent", "invoice_payment"}
 INVOICE_LINES_SHOWN = 10
 INCLUDED_SHOWN = 10  # an included list (customer.subscriptions) shows its first ten
 _ALPHABET = string.ascii_letters + string.digits
@@ -38,11 +45,16 @@ _ALPHABET = string.ascii_letters + string.digits
 class Store:
     def __init__(self, rng_seed: int = 2, now: Callable[[], int] | None = None) -> None:
         self.rng = random.Random(rng_seed)
+        self.later_rng = random.Random(rng_seed + 1)
         self.now: Callable[[], int] = now or (lambda: int(time.time()))
         self.objects: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in PREFIXES}
         self.lines: dict[str, list[dict[str, Any]]] = {}
         self.deleted: set[str] = set()  # deleted customers, which Stripe still shows as such
         self.cards: dict[str, str] = {}  # payment method id -> test card it was made from
+        # What Stripe keeps but does not show on the object: a line's tax rates (from its
+        # invoice item or subscription item) and a customer's tax ids (their own resource).
+        self.line_rates: dict[str, list[str]] = {}
+        self.tax_ids: dict[str, list[dict[str, Any]]] = {}
         # What Stripe keeps behind a portal configuration and session but does not show:
         # the prices each configuration offers per product, and each session's URL secret
         # with its visit and completion.
@@ -52,6 +64,10 @@ class Store:
         self._ordered: dict[str, list[dict[str, Any]] | None] = {}
 
     def new_id(self, kind: str) -> str:
+        if kind == "coupon":
+            return "".join(self.later_rng.choices(string.ascii_uppercase + string.digits, k=8))
+        if kind in LATER_KINDS:
+            return f"{PREFIXES[kind]}_1" + "".join(self.later_rng.choices(_ALPHABET, k=23))
         size = 14 if kind in SHORT_IDS else 24
         if kind not in SHORT_IDS:
             return f"{PREFIXES[kind]}_1" + "".join(self.rng.choices(_ALPHABET, k=size - 1))
@@ -75,7 +91,7 @@ class Store:
 
     def lookup(self, id: str) -> dict[str, Any] | None:
         kind = KINDS.get(id.split("_", 1)[0])
-        return self.objects[kind].get(id) if kind else None
+        return self.objects[kind].get(id) if kind else self.objects["coupon"].get(id)
 
     def ordered(self, kind: str) -> list[dict[str, Any]]:
         """Every object of a kind, newest first, as Stripe lists them."""

@@ -6,7 +6,7 @@ import calendar
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox import billing, fixtures, search, shapes
+from sandbox import billing, fixtures, search, shapes, taxes
 from sandbox.customers import live_customer
 from sandbox.errors import StripeError, invalid, missing_parameter
 from sandbox.params import EXPAND, LIST, SEARCH, check
@@ -20,6 +20,7 @@ EDITABLE: dict[str, Any] = {
     "collection_method": ("charge_automatically", "send_invoice"),
     "days_until_due": "int",
     "default_payment_method": "str",
+    "default_tax_rates": "strs",
     "description": "str",
     "metadata": "map",
 }
@@ -60,9 +61,17 @@ def create_subscription(
         sub["default_payment_method"] = store.get(
             "payment_method", p["default_payment_method"], "default_payment_method"
         )["id"]
-    for item, price in zip(p["items"], prices, strict=True):
+    sub["default_tax_rates"] = [
+        store.objects["tax_rate"][id]
+        for id in taxes.rates(sb, p.get("default_tax_rates"), "default_tax_rates")
+    ]
+    for i, (item, price) in enumerate(zip(p["items"], prices, strict=True)):
         si = shapes.subscription_item(store.new_id("subscription_item"), at, sub["id"], price,
                                       item.get("quantity") or 1)  # fmt: skip
+        si["tax_rates"] = [
+            store.objects["tax_rate"][id]
+            for id in taxes.rates(sb, item.get("tax_rates"), f"items[{i}][tax_rates]")
+        ]
         sub["items"]["data"].append(si)
     customer["currency"] = customer["currency"] or sub["currency"]
     store.add("subscription", sub)
@@ -94,6 +103,7 @@ def invoice_period(
         billing.add_line(
             sb, inv, f"{si['quantity']} × {name}", si["price"]["unit_amount"], si["quantity"],
             subscription=sub["id"], subscription_item=si["id"], period=(start, end),
+            tax_rates=[r["id"] for r in si["tax_rates"]], price=si["price"],
         )  # fmt: skip
     sub["latest_invoice"] = inv["id"]
     billing.finalize(sb, inv, at=start)
@@ -118,7 +128,8 @@ def cancel(sb: Sandbox, sub: dict[str, Any], at: int | None = None) -> dict[str,
 
 
 def create(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    spec = {**EDITABLE, "customer": "str", "items": [{"price": "str", "quantity": "int"}],
+    spec = {**EDITABLE, "customer": "str",
+            "items": [{"price": "str", "quantity": "int", "tax_rates": "strs"}],
             "payment_behavior": ("allow_incomplete", "default_incomplete",
                                  "error_if_incomplete", "pending_if_incomplete")}  # fmt: skip
     p = check(raw, spec, required=("customer",))
@@ -144,6 +155,9 @@ def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
         )
     if "metadata" in p:
         sub["metadata"] = {k: v for k, v in {**sub["metadata"], **p["metadata"]}.items() if v}
+    if "default_tax_rates" in p:
+        rates = taxes.rates(sb, p["default_tax_rates"], "default_tax_rates")
+        sub["default_tax_rates"] = [sb.store.objects["tax_rate"][id] for id in rates]
     sb.emit("customer.subscription.updated", sub, before)
     return sb.store.render(sub, p.get("expand", ()))
 

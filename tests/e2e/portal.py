@@ -90,8 +90,8 @@ def open_portal(tab: Tab, stack: Stack, page: str = "plain.html", **query: Any) 
 
 
 def rows(portal: Locator) -> Locator:
-    """The invoice rows of the list: one button per invoice."""
-    return portal.get_by_role("list").get_by_role("button")
+    """The invoice rows of the list: one button per invoice (an owed one has a Pay button too)."""
+    return portal.get_by_role("list").locator("button[part=row]")
 
 
 def row_for(portal: Locator, invoice: dict[str, Any]) -> Locator:
@@ -121,3 +121,9 @@ def set_attributes(portal: Locator, **attributes: str) -> None:
         "(el, attrs) => { for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v); }",
         {name.replace("_", "-"): value for name, value in attributes.items()},
     )
+
+
+def pay_and_confirm(portal: Locator, locale: str = "en-US") -> None:
+    """Pay, then confirm the card and amount: nothing is charged before the confirm click."""
+    portal.get_by_role("button", name=pattern(locale, "action.pay")).click()
+    portal.get_by_role("button", name=pattern(locale, "action.confirm")).click()

@@ -130,7 +130,9 @@ def test_bad_attributes_show_a_translated_message_and_an_error_event(
     error = tab.wait_for_event("error")["detail"]["response"]
     assert error["code"] == "invalid_config"
     assert named in error["message"]
-    expect(tab.portal().get_by_role("alert")).to_have_text(t("de-DE", "error.config"))
+    alert = tab.portal().get_by_role("alert")
+    expect(alert.get_by_role("heading")).to_have_text(t("de-DE", "error.title"))
+    expect(alert.locator("p")).to_have_text(t("de-DE", "error.config"))
     assert any(named in line for line in tab.debug_lines())
     assert tab.events("post_load") == []
 
@@ -144,7 +146,9 @@ def test_removing_the_edge_attribute_shows_the_configuration_error(tab: Tab, sta
 
     error = tab.wait_for_event("error")["detail"]["response"]
     assert error["code"] == "invalid_config" and '"edge"' in error["message"]
-    expect(tab.portal().get_by_role("alert")).to_have_text(t("en-US", "error.config"))
+    alert = tab.portal().get_by_role("alert")
+    expect(alert.get_by_role("heading")).to_have_text(t("en-US", "error.title"))
+    expect(alert.locator("p")).to_have_text(t("en-US", "error.config"))
     assert sessions == []
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tools.stack import Stack
 
-from .portal import Tab, first, open_portal, pattern, row_for, rows, t
+from .portal import Tab, first, open_portal, pattern, pay_and_confirm, row_for, rows, t
 
 REFUSALS = {
     "handleResponse-throws": "el => { el.handleResponse = ({event}) => {"
@@ -32,7 +32,7 @@ def test_pre_payment_refusal_charges_nothing(tab: Tab, fresh_stack: Stack, refus
     tab.wait_for_event("invoice_opened")
     stack.sandbox.reset_calls()
 
-    portal.get_by_role("button", name=pattern("en-US", "action.pay")).click()
+    pay_and_confirm(portal)
 
     expect(portal.get_by_role("status")).to_have_text(t("en-US", "pay.cancelled"))
     assert [e["name"] for e in tab.events() if "pay" in e["name"]] == ["pre_payment"]
@@ -106,7 +106,7 @@ def test_requires_action_payment_is_picked_up_when_the_customer_comes_back(
     tab.wait_for_event("invoice_opened")
 
     with tab.page.context.expect_page() as popup_info:
-        portal.get_by_role("button", name=pattern("en-US", "action.pay")).click()
+        pay_and_confirm(portal)  # the card is saved, and needs authentication
     hosted = popup_info.value
     hosted.wait_for_load_state()
     hosted.get_by_role("button", name=re.compile("Pay")).click()

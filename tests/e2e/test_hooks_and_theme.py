@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Request, expect
 
 from tools.stack import Stack
 
-from .portal import OpenTab, Tab, first, open_portal, pattern, row_for, t
+from .portal import OpenTab, Tab, first, open_portal, pattern, pay_and_confirm, row_for, t
 
 # An invoice no other end-to-end test pays or counts on.
 CUSTOMER = "amelie@example.fr"
@@ -70,7 +70,7 @@ def test_refused_pre_payment_charges_nothing_and_says_why_in_debug_mode(
     sent = pay_requests(tab)
     stack.sandbox.reset_calls()
 
-    portal.get_by_role("button", name=pattern("en-US", "action.pay")).click()
+    pay_and_confirm(portal)
 
     expect(portal.get_by_role("status")).to_have_text(t("en-US", "pay.cancelled"))
     expect(portal.get_by_role("button", name=pattern("en-US", "action.pay"))).to_be_enabled()
@@ -97,9 +97,8 @@ def test_pending_hook_keeps_pay_busy_then_pays_once_when_it_resolves(
     )
     sent = pay_requests(tab)
     stack.sandbox.reset_calls()
-    pay = portal.get_by_role("button", name=pattern("en-US", "action.pay"))
 
-    pay.click()
+    pay_and_confirm(portal)
     busy = portal.get_by_role("button", name=t("en-US", "action.paying"))
     expect(busy).to_have_attribute("aria-disabled", "true")
     busy.click(force=True)  # a second click while the page decides

@@ -69,8 +69,15 @@ def test_subscription_scope_shows_only_its_invoices_until_show_all(
     assert everything["scope"] == "all"
     subscription = scoped["subscription"]
     assert subscription, "jane has an active subscription in the demo seed"
-    assert {i["subscription"] for i in scoped["invoices"]} == {subscription}
-    one_time = [i for i in everything["invoices"] if i["subscription"] != subscription]
+    owed = {i["id"] for i in scoped["owed"]["data"]}
+    # What the customer owes is in view whatever the scope; the rest is the subscription's.
+    assert {i["subscription"] for i in scoped["invoices"] if i["id"] not in owed} == {subscription}
+    assert owed <= {i["id"] for i in scoped["invoices"]}
+    one_time = [
+        i
+        for i in everything["invoices"]
+        if i["subscription"] != subscription and i["id"] not in owed
+    ]
     assert one_time, "show-all-invoices shows invoices outside the subscription"
 
     expect(row_for(everything_tab.portal(), one_time[0])).to_be_visible()
@@ -87,7 +94,12 @@ def test_two_stripe_customers_under_one_email_are_merged(tab: Tab, stack: Stack)
     assert sorted(response["customer"]["ids"]) == sorted(customer_ids)
     owners = {invoice["customer"] for invoice in response["invoices"]}
     assert owners == set(customer_ids), "invoices of both customers are listed"
-    created = [invoice["created"] for invoice in response["invoices"]]
+    owed = {i["id"] for i in response["owed"]["data"]}
+    assert {i["customer"] for i in response["owed"]["data"]} == set(customer_ids)
+    # What is owed first, then the rest newest first.
+    ids = [invoice["id"] for invoice in response["invoices"]]
+    assert set(ids[: len(owed)]) == owed
+    created = [invoice["created"] for invoice in response["invoices"][len(owed) :]]
     assert created == sorted(created, reverse=True)
     expect(rows(tab.portal())).to_have_count(len(response["invoices"]))
 
@@ -141,7 +153,10 @@ def test_customer_with_two_subscriptions_can_switch_between_them(tab: Tab, stack
     assert switched["extras"]["subscription"] == other
     invoices = switched["response"]["data"]
     assert invoices and {i["subscription"] for i in invoices} == {other}
-    expect(rows(portal)).to_have_count(len(invoices))
+    # What is owed stays first, whichever subscription is picked.
+    owed = [i["id"] for i in loaded["owed"]["data"]]
+    shown = owed + [i["id"] for i in invoices if i["id"] not in owed]
+    expect(rows(portal)).to_have_count(len(shown))
     expect(row_for(portal, invoices[0])).to_be_visible()
 
 

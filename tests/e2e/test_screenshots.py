@@ -1,8 +1,9 @@
-"""Screenshots of the list and the detail for the README: desktop and phone, light and dark.
+"""Screenshots for the README: the list with what is owed, an invoice, the confirm step and a
+full invoice; desktop and phone, light and dark.
 
-Written to dist/screenshots/ under stable names (`list-desktop-light.png`, ...);
-`make screenshots` writes them to docs/screenshots/ for the README. The data is
-the demo seed, reset first, so the pictures only change when the portal does.
+Written to dist/screenshots/ under stable names (`list-desktop-light.png`, `detail-...`,
+`confirm-...`, `invoice-...`); `make screenshots` writes them to docs/screenshots/ for the README.
+The data is the demo seed, reset first, so the pictures only change when the portal does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from tools.stack import Stack
 
-from .portal import OpenTab, first, open_portal, row_for, rows
+from .portal import OpenTab, first, open_portal, pattern, row_for, rows
 
 VIEWPORTS = {"desktop": {"width": 1024, "height": 720}, "mobile": {"width": 360, "height": 740}}
 
@@ -54,5 +55,18 @@ def test_screenshots_of_list_and_detail(
     detail_shot = screenshots / f"detail-{device}-{color_scheme}.png"
     portal.screenshot(path=str(detail_shot), animations="disabled")
 
-    for shot in (list_shot, detail_shot):
+    # The confirm step: Pay names the card and the amount; nothing is charged without a confirm.
+    portal.get_by_role("button", name=pattern("en-US", "action.pay")).click()
+    expect(portal.locator("[part=confirm]")).to_be_visible()
+    confirm_shot = screenshots / f"confirm-{device}-{color_scheme}.png"
+    portal.screenshot(path=str(confirm_shot), animations="disabled")
+
+    # An invoice in full: bill-to, twelve lines, taxes and named discounts.
+    loaded = open_portal(tab, seeded, page, email="detail@example.com")
+    row_for(portal, first(loaded["response"]["invoices"], status="open")).click()
+    tab.wait_for_event("invoice_opened")
+    invoice_shot = screenshots / f"invoice-{device}-{color_scheme}.png"
+    portal.screenshot(path=str(invoice_shot), animations="disabled")
+
+    for shot in (list_shot, detail_shot, confirm_shot, invoice_shot):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -94,7 +94,7 @@ def test_readiness_names_an_unreachable_stripe_while_liveness_stays_up(make_prox
 
 
 def test_the_log_line_of_a_refused_request_names_the_refusal(make_proxy, log_lines):
-    proxy = make_proxy(limit_per_token="1/minute")
+    proxy = make_proxy(limit_per_token="1/hour")
     jane = signed("jane@example.com")
     with proxy.client() as http:
         session = start(http, "jane@example.com")

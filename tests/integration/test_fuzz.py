@@ -69,6 +69,12 @@ ODD_IDS = [{"id": ["cus_1"]}, ["cus_1"], {"id": {}}, {"id": 7}, {}, 7, True, Non
 # Drawn instead of a real value: keep what schemathesis generated.
 KEEP = object()
 PEOPLE = ["jane@example.com", "hans@example.de", "twin@example.com", "nobody@example.com"]
+# Billing portal requests as the embed sends them (the fuzzed proxy allows only card updates).
+PORTAL_BODIES = [
+    {"flow": "payment_method_update", "return_url": ORIGIN + "/account"},
+    {"flow": "subscription_cancel", "return_url": ORIGIN + "/account"},
+    {"flow": "payment_method_update", "return_url": "https://evil.example/account"},
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,7 +193,7 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
         if with_signature and isinstance(event, dict | list | str | int | float):
             case.body = json.dumps(event).encode()
             case.headers = {**(case.headers or {}), "Stripe-Signature": stripe_sign(case.body)}
-    elif path.startswith("/v1/invoices") and not stateful:
+    elif path.startswith(("/v1/invoices", "/v1/billing_portal")) and not stateful:
         # (In the stateful test the links bring the session's token and ids.)
         authorization = either(visits.tokens, visits.forged)
         if authorization is not KEEP:
@@ -199,6 +205,10 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
             invoice_id = either(visits.shown, visits.unseen)
             if invoice_id is not KEEP:
                 case.path_parameters = {**case.path_parameters, "id": invoice_id}
+        if path == "/v1/billing_portal" and positive:
+            body = either(PORTAL_BODIES)
+            if body is not KEEP:
+                case.body = body
         if path == "/v1/invoices":
             cursor = either(visits.cursors)
             if cursor is not KEEP:
@@ -276,8 +286,8 @@ def test_throttled_answers_match_the_document(
 ) -> None:
     throttled = make_proxy(
         allow_pay=False,
-        limit_session_per_ip="3/minute",
-        limit_per_token="2/minute",
+        limit_session_per_ip="3/hour",
+        limit_per_token="2/hour",
         stripe_calls_per_second=2,
     )
     schema = load(throttled, visits)

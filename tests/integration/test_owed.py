@@ -71,7 +71,7 @@ def test_an_email_without_any_customer_searches_once_then_is_cached(http, sandbo
 
 
 def test_spellings_of_one_email_share_its_session_limit(make_proxy):
-    proxy = make_proxy(limit_session_per_identifier="2/minute")
+    proxy = make_proxy(limit_session_per_identifier="2/hour")
     with proxy.client() as http:
         start(http, "jane@example.com")
         start(http, "Jane@example.com")

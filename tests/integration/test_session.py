@@ -15,7 +15,14 @@ def test_a_session_answers_token_features_subscriptions_and_the_first_page(http)
     session = start(http, "jane@example.com")
     assert session["no_user"] is False
     assert session["livemode"] is False
-    assert session["features"] == {"pay": True, "pdf": True, "show_all": True}
+    assert session["features"] == {
+        "pay": True,
+        "pdf": True,
+        "show_all": True,
+        "payment_method_update": True,
+        "plan_change": False,
+        "cancel": False,
+    }
     assert session["customer"]["email"] == "jane@example.com"
     assert session["merged_customers"] == 1
     assert session["subscriptions"] and session["scope"] == "subscription"
@@ -233,7 +240,11 @@ def test_disabled_features_are_refused_even_when_called_directly(make_proxy, htt
     proxy = make_proxy(allow_pay=False, allow_pdf=False, allow_show_all=False)
     with proxy.client() as client:
         session = start(client, "jane@example.com")
-        assert session["features"] == {"pay": False, "pdf": False, "show_all": False}
+        assert {k: session["features"][k] for k in ("pay", "pdf", "show_all")} == {
+            "pay": False,
+            "pdf": False,
+            "show_all": False,
+        }
         invoice_id = session["invoices"]["data"][0]["id"]
         refused = [
             client.post("/v1/session", json=signed("jane@example.com", scope="all")),

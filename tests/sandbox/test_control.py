@@ -81,7 +81,7 @@ def test_seed_names_every_persona(personas):
     assert {"jane@example.com", "hans@example.de", "yuki@example.jp", "amelie@example.fr",
             "decline@example.com", "auth@example.com", "nocard@example.com", "big@example.com",
             "twin@example.com", "multi@example.com", "html@example.com",
-            "empty@example.com"} == emails  # fmt: skip
+            "empty@example.com", "detail@example.com"} == emails  # fmt: skip
     assert len(personas["customers"]["twin@example.com"]) == 2
     assert len(personas["subscriptions"]["multi@example.com"]) == 2
     assert "nobody@example.com" not in emails

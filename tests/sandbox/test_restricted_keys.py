@@ -1,7 +1,8 @@
 """A restricted key (rk_) does exactly what the proxy needs and gets Stripe's 403 otherwise.
 
 The permissions are Customers Read, Subscriptions Read, Invoices Write, Payment methods Read and
-Customer portal Write (SECURITY.md).
+Customer portal Write (SECURITY.md), plus Read on tax rates, coupons, promotion codes and payment
+intents for an invoice's detail.
 """
 
 from __future__ import annotations
@@ -116,6 +117,13 @@ OUTSIDE = {
         {"customer": ids["jane"], "amount": 100, "currency": "usd"}
     ),
     "events.list": lambda c, ids: c.v1.events.list(),
+    "tax_rates.create": lambda c, ids: c.v1.tax_rates.create(
+        {"display_name": "VAT", "percentage": 20, "inclusive": False}
+    ),
+    "coupons.create": lambda c, ids: c.v1.coupons.create({"percent_off": 10}),
+    "promotion_codes.create": lambda c, ids: c.v1.promotion_codes.create(
+        {"promotion": {"type": "coupon", "coupon": "X"}, "code": "NO"}
+    ),
 }
 
 
@@ -133,6 +141,9 @@ OUTSIDE = {
         ("invoice_items.list", "rak_invoiceitem_read"),
         ("invoice_items.create", "rak_invoiceitem_write"),
         ("events.list", "rak_event_read"),
+        ("tax_rates.create", "rak_tax_rate_write"),
+        ("coupons.create", "rak_coupon_write"),
+        ("promotion_codes.create", "rak_promotion_code_write"),
     ],
 )
 def test_restricted_key_is_refused_outside_its_permissions(restricted, ids, name, permission):
@@ -154,12 +165,12 @@ def test_a_refused_call_changes_nothing(client, restricted, ids):
     [
         (
             "customer",
-            "invoice_settings.default_payment_method.customer.discount",
-            "rak_discount_read",
+            "invoice_settings.default_payment_method.customer.test_clock",
+            "rak_test_clock_read",
         ),
-        ("invoice", "discounts", "rak_discount_read"),
+        ("invoice", "test_clock", "rak_test_clock_read"),
         ("subscription", "items.data.price.product", "rak_product_read"),
-        ("subscription", "discounts", "rak_discount_read"),
+        ("subscription", "test_clock", "rak_test_clock_read"),
     ],
 )
 def test_expanding_what_the_key_cannot_read_is_refused(
@@ -175,8 +186,8 @@ def test_expanding_what_the_key_cannot_read_is_refused(
 
 
 def test_expanding_a_list_refuses_like_a_single_object(restricted, ids):
-    params = {"customer": ids["jane"], "expand": ["data.discounts"]}
-    assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_discount_read"
+    params = {"customer": ids["jane"], "expand": ["data.test_clock"]}
+    assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_test_clock_read"
 
 
 def test_expanding_what_the_key_can_read_works(restricted, ids):
@@ -191,8 +202,8 @@ def test_a_payment_with_a_refused_expansion_charges_nothing(
 ):
     inv = open_invoice(customer.id)
     method = customer.invoice_settings.default_payment_method
-    params = {"payment_method": method, "expand": ["discounts"]}
-    assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == "rak_discount_read"
+    params = {"payment_method": method, "expand": ["test_clock"]}
+    assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == "rak_test_clock_read"
     after = client.v1.invoices.retrieve(inv.id)
     assert (after.status, after.attempt_count) == ("open", 0)
 

@@ -18,6 +18,19 @@ FIXTURES: dict[str, Any] = json.loads(
     next(p for p in SOURCES if p.exists()).read_text(encoding="utf-8")
 )["resources"]
 FREE_FORM = {"metadata"}
+ADDRESS = dict.fromkeys(("city", "country", "line1", "line2", "postal_code", "state"))
+# Keys Stripe sends that its fixture leaves out, because the OpenAPI spec marks them optional:
+# each is there only for one `type` (a price-based line's `pricing.price_details`, an invoice
+# payment's `payment.payment_intent`), as Stripe's docs show them.
+OPTIONAL = {
+    "pricing": {"price_details": {"price": None, "product": None}},
+    "payment": {"payment_intent": None},
+}
+# Hashes the fixture gives as `{}`, with the keys Stripe documents for them.
+GIVEN_ELSEWHERE = {"customer_shipping": {"address": ADDRESS, "name": None, "phone": None}}
+# An entry of `taxes` on a line and of `total_taxes` on an invoice (the fixture has null).
+TAX_KEYS = ["amount", "tax_behavior", "tax_rate_details", "taxability_reason", "taxable_amount",
+            "type"]  # fmt: skip
 
 
 def same_keys(obj: Any, fixture: Any, where: str) -> None:
@@ -27,6 +40,12 @@ def same_keys(obj: Any, fixture: Any, where: str) -> None:
         value = obj[key]
         if key in FREE_FORM:
             continue
+        if isinstance(value, dict) and key in OPTIONAL:
+            expected = {**expected, **{k: v for k, v in OPTIONAL[key].items() if k in value}}
+        if isinstance(value, dict) and key in GIVEN_ELSEWHERE:
+            expected = GIVEN_ELSEWHERE[key]
+        if key in ("taxes", "total_taxes"):
+            assert all(sorted(tax) == TAX_KEYS for tax in value or ()), f"{where}.{key}"
         if isinstance(expected, dict) and isinstance(value, dict):
             same_keys(value, expected, f"{where}.{key}")
         elif isinstance(expected, list) and expected and isinstance(expected[0], dict):
@@ -70,6 +89,11 @@ def resource(obj: dict[str, Any], included: bool = False) -> None:
     same_keys(obj, fixture, name)
     if kind == "invoice":
         resource(obj["lines"])
+    for rate in obj.get("default_tax_rates") or obj.get("tax_rates") or ():
+        resource(rate)  # invoices, invoice items, subscriptions and their items embed them
+    for entry in obj.get("total_discount_amounts") or ():
+        if isinstance(entry["discount"], dict):  # expanded
+            resource(entry["discount"])
 
 
 @pytest.fixture
@@ -95,6 +119,23 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
     inv = client.v1.invoices.create({"customer": cus.id})
     item = client.v1.invoice_items.create({"customer": cus.id, "invoice": inv.id, "amount": 5})
     client.v1.invoices.pay(inv.id, {"payment_method": "pm_card_visa"})
+    payments = client.v1.invoice_payments.list({"invoice": inv.id})
+    rate = client.v1.tax_rates.create({"display_name": "VAT", "percentage": 20, "inclusive": False})
+    coupon = client.v1.coupons.create({"percent_off": 10, "name": "Ten"})
+    promotion = client.v1.promotion_codes.create(
+        {"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "SHAPE10"}
+    )
+    price = client.v1.prices.create(
+        {"currency": "usd", "unit_amount": 700, "product_data": {"name": "Shape"}}
+    )
+    taxed = client.v1.invoices.create(
+        {"customer": cus.id, "default_tax_rates": [rate.id],
+         "discounts": [{"promotion_code": promotion.id}]}
+    )  # fmt: skip
+    taxed_item = client.v1.invoice_items.create(
+        {"customer": cus.id, "invoice": taxed.id, "price": price.id, "tax_rates": [rate.id],
+         "discounts": [{"coupon": coupon.id}]}
+    )  # fmt: skip
     bodies = [
         get(http, f"/v1/customers/{jane}"),
         get(http, "/v1/customers", email="jane@example.com"),
@@ -112,6 +153,18 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
         get(http, f"/v1/invoiceitems/{item.id}"),
         get(http, "/v1/invoiceitems", customer=cus.id),
         get(http, "/v1/events", limit=100),
+        get(http, "/v1/tax_rates", limit=100),
+        get(http, f"/v1/tax_rates/{rate.id}"),
+        get(http, "/v1/coupons", limit=100),
+        get(http, f"/v1/coupons/{coupon.id}"),
+        get(http, "/v1/promotion_codes", limit=100),
+        get(http, f"/v1/promotion_codes/{promotion.id}"),
+        get(http, "/v1/payment_intents", customer=cus.id),
+        get(http, f"/v1/payment_intents/{payments.data[0].payment.payment_intent}"),
+        get(http, "/v1/invoice_payments", invoice=inv.id, status="paid"),
+        get(http, f"/v1/invoice_payments/{payments.data[0].id}"),
+        get(http, f"/v1/invoices/{taxed.id}", **{"expand[]": ["total_discount_amounts.discount"]}),
+        get(http, f"/v1/invoiceitems/{taxed_item.id}"),
         http.post("/v1/billing_portal/sessions", data={"customer": jane}).json(),
         http.post(
             "/v1/billing_portal/sessions",
@@ -148,7 +201,8 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
     expected = {"customer", "payment_method", "product", "price", "subscription",
                 "subscription_item", "invoice", "line_item", "invoiceitem", "event", "list",
                 "search_result", "billing_portal.session",
-                "billing_portal.configuration"}  # fmt: skip
+                "billing_portal.configuration", "tax_rate", "coupon", "promotion_code",
+                "payment_intent", "invoice_payment"}  # fmt: skip
     assert expected <= seen
 
 

@@ -1,4 +1,5 @@
-"""The gateway's own rules, over a scripted HTTP layer (the sandbox tests cover the rest)."""
+"""The gateway's own rules, and what the concept modules ask through it, over a scripted HTTP
+layer (the sandbox tests cover the rest)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import httpx
 import pytest
 import stripe
 
+from edge import customers, invoices, payments
 from edge.errors import ApiError
 from edge.gateway import Gateway
 from edge.settings import Settings
@@ -52,7 +54,7 @@ def anyio_backend() -> str:
 @pytest.mark.anyio
 async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_the_header():
     gate, seen = gateway()
-    await gate.customers_by_email("jane@example.com")
+    await customers.by_email(gate, "jane@example.com")
     assert seen[0].headers["stripe-version"] == stripe.api_version
     assert seen[0].headers["authorization"] == "Bearer sk_test_unit"
     assert "sk_test_unit" not in str(seen[0].url)
@@ -62,18 +64,18 @@ async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_
 @pytest.mark.parametrize("failure", [500, 503, httpx.ConnectError("refused")])
 async def test_server_errors_and_network_errors_are_retried(failure):
     gate, seen = gateway(failure, failure, EMPTY_LIST)
-    assert await gate.customers_by_email("jane@example.com") == ([], None)
+    assert await customers.by_email(gate, "jane@example.com") == ([], None)
     assert len(seen) == 4  # three tries of the list, then the search for another spelling
 
 
 @pytest.mark.anyio
 async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
     gate, seen = gateway(429, EMPTY_LIST)
-    assert await gate.customers_by_email("jane@example.com") == ([], None)
+    assert await customers.by_email(gate, "jane@example.com") == ([], None)
     assert len(seen) == 3
     gate, seen = gateway(*[429] * 10)
     with pytest.raises(ApiError) as caught:
-        await gate.customers_by_email("jane@example.com")
+        await customers.by_email(gate, "jane@example.com")
     assert (caught.value.status, caught.value.code) == (429, "rate_limited")
     assert len(seen) == 2
 
@@ -82,9 +84,9 @@ async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
 async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
     store = Store(replace(SETTINGS, stripe_calls_per_second=2), seen_bytes=10**6)
     gate, seen = gateway(store=store)
-    await gate.customers_by_email("a@example.com")  # the list, then the search
+    await customers.by_email(gate, "a@example.com")  # the list, then the search
     with pytest.raises(ApiError) as caught:
-        await gate.customers_by_email("b@example.com")
+        await customers.by_email(gate, "b@example.com")
     assert (caught.value.status, caught.value.code) == (429, "rate_limited")
     assert caught.value.headers == {"Retry-After": "1"}
     assert len(seen) == 2
@@ -94,7 +96,7 @@ async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
 async def test_retries_stop_at_the_deadline_with_upstream_unavailable():
     gate, seen = gateway(*[500] * 50)
     with pytest.raises(ApiError) as caught:
-        await gate.customers_by_email("jane@example.com")
+        await customers.by_email(gate, "jane@example.com")
     assert (caught.value.status, caught.value.code) == (502, "upstream_unavailable")
     assert 2 <= len(seen) <= 5
 
@@ -103,7 +105,7 @@ async def test_retries_stop_at_the_deadline_with_upstream_unavailable():
 async def test_a_client_error_from_stripe_is_not_retried():
     gate, seen = gateway(400)
     with pytest.raises(ApiError):
-        await gate.invoice("in_1abc", ("cus_A",))
+        await invoices.invoice(gate, "in_1abc", ("cus_A",))
     assert len(seen) == 1
 
 
@@ -111,7 +113,7 @@ async def test_a_client_error_from_stripe_is_not_retried():
 async def test_a_timeout_is_504_upstream_timeout():
     gate, seen = gateway(*[httpx.ReadTimeout("slow")] * 50)
     with pytest.raises(ApiError) as caught:
-        await gate.customers_by_email("jane@example.com")
+        await customers.by_email(gate, "jane@example.com")
     assert (caught.value.status, caught.value.code) == (504, "upstream_timeout")
 
 
@@ -123,7 +125,7 @@ async def test_pay_without_a_key_still_sends_one_so_retries_cannot_charge_twice(
     invoice |= {"default_payment_method": None, "parent": None, "hosted_invoice_url": "https://h"}
     paid = {**invoice, "customer": "cus_A", "status": "paid"}
     gate, seen = gateway(invoice, 500, paid)
-    result = await gate.pay("in_1abc", ("cus_A",), None)
+    result = await payments.pay(gate, "in_1abc", ("cus_A",), None)
     assert result["status"] == "paid"
     first, second = seen[1], seen[2]
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
@@ -135,7 +137,7 @@ async def test_an_invoice_of_another_customer_is_not_found():
     invoice = {"id": "in_1abc", "object": "invoice", "status": "open", "customer": "cus_B"}
     gate, _ = gateway(invoice)
     with pytest.raises(ApiError) as caught:
-        await gate.invoice("in_1abc", ("cus_A",))
+        await invoices.invoice(gate, "in_1abc", ("cus_A",))
     assert caught.value.code == "not_found"
 
 
@@ -150,17 +152,17 @@ def customer_list(*emails: str, object: str = "list") -> dict[str, object]:
 @pytest.mark.anyio
 async def test_an_exact_email_match_costs_one_call_and_never_searches():
     gate, seen = gateway(customer_list("Jane@example.com"))
-    customers, matched = await gate.customers_by_email("Jane@example.com")
-    assert [c["id"] for c in customers] == ["cus_0"] and matched == "exact"
+    found, matched = await customers.by_email(gate, "Jane@example.com")
+    assert [c["id"] for c in found] == ["cus_0"] and matched == "exact"
     assert [r.url.path for r in seen] == ["/v1/customers"]
 
 
 @pytest.mark.anyio
 async def test_another_spelling_is_found_by_search_ignoring_case_newest_first():
-    found = customer_list("jane@example.com", "JANE@EXAMPLE.COM", "janet@example.com")
-    gate, seen = gateway(EMPTY_LIST, found | {"object": "search_result"})
-    customers, matched = await gate.customers_by_email("Jane@Example.com")
-    assert [c["id"] for c in customers] == ["cus_1", "cus_0"]
+    listed = customer_list("jane@example.com", "JANE@EXAMPLE.COM", "janet@example.com")
+    gate, seen = gateway(EMPTY_LIST, listed | {"object": "search_result"})
+    found, matched = await customers.by_email(gate, "Jane@Example.com")
+    assert [c["id"] for c in found] == ["cus_1", "cus_0"]
     assert matched == "case_insensitive"
     assert [r.url.path for r in seen] == ["/v1/customers", "/v1/customers/search"]
     assert seen[1].url.params["query"] == "email:'Jane@Example.com'"
@@ -169,8 +171,8 @@ async def test_another_spelling_is_found_by_search_ignoring_case_newest_first():
 @pytest.mark.anyio
 async def test_an_email_with_a_quote_is_searched_in_the_other_quotes_or_not_at_all():
     gate, seen = gateway()
-    await gate.customers_by_email("o'brien@example.com")
+    await customers.by_email(gate, "o'brien@example.com")
     assert seen[1].url.params["query"] == 'email:"o\'brien@example.com"'
     gate, seen = gateway()
-    assert await gate.customers_by_email("o'b\"x@example.com") == ([], None)
+    assert await customers.by_email(gate, "o'b\"x@example.com") == ([], None)
     assert len(seen) == 1

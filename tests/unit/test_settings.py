@@ -21,6 +21,19 @@ def test_good_configuration_is_read_with_defaults():
     assert settings.hash_secrets == ("secret-one",)
     assert settings.api_base == "https://api.stripe.com"
     assert settings.allow_pay and settings.allow_pdf and settings.allow_show_all
+    assert settings.allow_payment_method_update
+    assert not settings.allow_plan_change and not settings.allow_cancel
+
+
+def test_billing_portal_flows_are_switched_by_the_owner():
+    env = GOOD | {
+        "PORTAL_ALLOW_PAYMENT_METHOD_UPDATE": "false",
+        "PORTAL_ALLOW_PLAN_CHANGE": "true",
+        "PORTAL_ALLOW_CANCEL": "yes",
+    }
+    settings = Settings.from_env(env)
+    assert not settings.allow_payment_method_update
+    assert settings.allow_plan_change and settings.allow_cancel
 
 
 def test_limits_memory_and_redis_are_read():
@@ -64,6 +77,9 @@ def test_several_secrets_and_origins_are_read():
         ({"PORTAL_ALLOWED_ORIGINS": "shop.example.com"}, "PORTAL_ALLOWED_ORIGINS"),
         ({"PORTAL_ALLOWED_ORIGINS": "https://a.example/path"}, "PORTAL_ALLOWED_ORIGINS"),
         ({"PORTAL_REQUIRE_HASH": "maybe"}, "PORTAL_REQUIRE_HASH"),
+        ({"PORTAL_ALLOW_PLAN_CHANGE": "sometimes"}, "PORTAL_ALLOW_PLAN_CHANGE"),
+        ({"PORTAL_ALLOW_CANCEL": "2"}, "PORTAL_ALLOW_CANCEL"),
+        ({"PORTAL_ALLOW_PAYMENT_METHOD_UPDATE": "nope"}, "PORTAL_ALLOW_PAYMENT_METHOD_UPDATE"),
         ({"PORTAL_CACHE_SECONDS": "-1"}, "PORTAL_CACHE_SECONDS"),
         ({"STRIPE_WEBHOOK_SECRET": "secret"}, "STRIPE_WEBHOOK_SECRET"),
         ({"STRIPE_API_BASE": "localhost:12111"}, "STRIPE_API_BASE"),

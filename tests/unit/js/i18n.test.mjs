@@ -137,7 +137,7 @@ describe("placeholders and plurals", () => {
 describe("money", () => {
   test("two-decimal currencies: Stripe amounts are cents", () => {
     assert.equal(strings("en-US").amount(123456, "usd"), "$1,234.56");
-    assert.equal(strings("en-US").amount(-500, "usd"), "-$5.00");
+    assert.equal(strings("en-US").amount(-500, "usd"), "\u2212$5.00");
     assert.equal(strings("de-DE").amount(123456, "eur"), "1.234,56\u00a0€");
     assert.equal(strings("fr-FR").amount(5, "EUR"), "0,05\u00a0€");
   });
