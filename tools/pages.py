@@ -52,7 +52,6 @@ PORTAL_ATTRIBUTES = (
 BOOLEAN_ATTRIBUTES = {"show-all-invoices", "debug"}
 DEFAULT_EMAIL = "jane@example.com"
 # The demo page's first visit shows every invoice: the richest view of the demo customer.
-DEMO_DEFAULTS = {"show-all-invoices": "1"}
 CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -168,9 +167,8 @@ class Site:
             page = page / "index.html"
         if not page.is_relative_to(self.pages) or not page.is_file() or page.suffix == ".headers":
             return PlainTextResponse("Not Found", status_code=404)
+        # No defaults of the demo's own: the page opens with the snippet's, as shipped.
         query = dict(request.query_params)
-        if page == self.pages / "index.html" and not query:
-            query.update(DEMO_DEFAULTS)
         query["__origin__"] = f"{request.url.scheme}://{request.url.netloc}"
         headers = self.headers_for(page, query)
         if page.suffix == ".html":
