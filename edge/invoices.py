@@ -7,6 +7,7 @@ invoice shown is remembered, so only those can be asked for again.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from edge import cursors, merging, shapes
@@ -53,19 +54,37 @@ async def page(
 async def invoice(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
     """The invoice, with its discounts' names when the key may read them; not found unless
     it belongs to these customers."""
+    return await visible(
+        gateway,
+        invoice_id,
+        customers,
+        "invoice",
+        lambda: gateway.retrieve_invoice_named(invoice_id),
+    )
+
+
+async def visible(
+    gateway: Gateway,
+    invoice_id: str,
+    customers: tuple[str, ...],
+    kind: str,
+    retrieve: Callable[[], Awaitable[Obj]],
+) -> Obj:
+    """One invoice as `retrieve` reads it, through the cache (a "no such invoice" too), and
+    not found unless it belongs to these customers."""
     if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
         raise not_found()
 
     async def load() -> tuple[Obj, list[str]]:
         try:
-            found = await gateway.retrieve_invoice_named(invoice_id)
+            found = await retrieve()
         except ApiError as error:
             if error.code != "not_found":
                 raise
             return MISSING, [f"invoice:{invoice_id}"]
         return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
 
-    found = await gateway.cache.fetch(("invoice", invoice_id), load)
+    found = await gateway.cache.fetch((kind, invoice_id), load)
     if found is MISSING or not shapes.visible(found, customers):
         raise not_found()
     return dict(found)

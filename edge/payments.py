@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from edge import details, shapes
+from edge import details, invoices, shapes
 from edge.cache import MISSING
 from edge.errors import ApiError, not_found
 from edge.gateway import Gateway, Refusal
@@ -27,21 +27,13 @@ NOT_OPEN = ("invoice_not_open", "invoice_already_paid", "invoice_unexpected_stat
 async def pay_with(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
     """What paying would charge: the invoice as `pay` reads it, and the brand, last four
     and expiry of the saved method Stripe would use (Payment methods Read)."""
-    if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
-        raise not_found()
-
-    async def load() -> tuple[Obj, list[str]]:
-        try:
-            found = await gateway.retrieve_invoice(invoice_id, PAYABLE)
-        except ApiError as error:
-            if error.code != "not_found":
-                raise
-            return MISSING, [f"invoice:{invoice_id}"]
-        return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
-
-    invoice = await gateway.cache.fetch(("payable", invoice_id), load)
-    if invoice is MISSING or not shapes.visible(invoice, customers):
-        raise not_found()
+    invoice = await invoices.visible(
+        gateway,
+        invoice_id,
+        customers,
+        "payable",
+        lambda: gateway.retrieve_invoice(invoice_id, PAYABLE),
+    )
     if invoice["status"] != "open":
         raise ApiError(409, "invoice_not_payable", f"the invoice is {invoice['status']}")
     method_id, saved = charged_method(invoice)
