@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from edge import cursors, inputs, tokens
 from edge.errors import invalid, not_found
-from edge.invoices import INVOICE_PATTERN
+from edge.shapes import INVOICE_PATTERN
 
 
 async def authorise(request: Request) -> tokens.Claims:

@@ -75,13 +75,11 @@ def create_app(
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=lifespan,
     )
-    # PORTAL_CACHE_MB bounds all kept Stripe data: cached answers, their renderings, and the
-    # record of invoices shown.
-    store = Store(settings, seen_bytes=settings.cache_bytes // 4)
+    store = Store(settings)
     app.state.settings = settings
     app.state.store = store
     app.state.gateway = Gateway(settings, client, store)
-    app.state.pages = Pages(max_bytes=settings.cache_bytes // 4)
+    app.state.pages = Pages(max_bytes=settings.pages_bytes)
     app.state.tokens = {}
     # A path with a trailing slash is not ours: no redirect built from the request's Host.
     app.router.redirect_slashes = False

@@ -55,7 +55,7 @@ class Gateway:
         self, settings: Settings, http_client: httpx.AsyncClient, store: Store | None = None
     ) -> None:
         self.settings = settings
-        self.store = store or Store(settings, seen_bytes=settings.cache_bytes // 4)
+        self.store = store or Store(settings)
         self.stripe = stripe.StripeClient(
             settings.stripe_secret_key,
             stripe_version=stripe.api_version,
@@ -63,7 +63,7 @@ class Gateway:
             http_client=StripeTransport(http_client),
             max_network_retries=0,
         )
-        self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.cache_bytes // 2)
+        self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.answers_bytes)
         self._call = Caller(settings, self.store)
         # Optional permissions this key turned out not to have (see `_optional`): asked once
         # per process, then the proxy does without what they would have shown.

@@ -6,7 +6,6 @@ invoice shown is remembered, so only those can be asked for again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +15,6 @@ from edge.errors import ApiError, not_found
 from edge.gateway import Gateway
 
 Obj = dict[str, Any]
-INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 
 
 async def page(
@@ -72,7 +70,7 @@ async def visible(
 ) -> Obj:
     """One invoice as `retrieve` reads it, through the cache (a "no such invoice" too), and
     not found unless it belongs to these customers."""
-    if not INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
+    if not shapes.INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
         raise not_found()
 
     async def load() -> tuple[Obj, list[str]]:

@@ -12,7 +12,6 @@ import base64
 import binascii
 import heapq
 import json
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from edge.errors import invalid
 
 Obj = dict[str, Any]
 ListInvoices = Callable[[Obj], Awaitable[Obj]]
-INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 PREFIX = "m1."
 
 
@@ -43,7 +41,7 @@ async def listing(
         merged, following = await page(list_invoices, customers, base, limit, after)
         shown = [shapes.trim(i) for i in merged if shapes.visible(i, customers)]
         return shown, following is not None, following
-    if position is not None and not INVOICE_PATTERN.fullmatch(position):
+    if position is not None and not shapes.INVOICE_PATTERN.fullmatch(position):
         raise invalid("starting_after", "starting_after is not a cursor of this list")
     params = {**base, **({"starting_after": position} if position else {})}
     if subscription:
@@ -122,5 +120,6 @@ def decode_cursor(cursor: str | None, customers: tuple[str, ...]) -> dict[str, s
     return {
         c: v
         for c, v in state.items()
-        if c in customers and (v is None or (isinstance(v, str) and INVOICE_PATTERN.fullmatch(v)))
+        if c in customers
+        and (v is None or (isinstance(v, str) and shapes.INVOICE_PATTERN.fullmatch(v)))
     }

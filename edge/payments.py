@@ -15,7 +15,7 @@ from edge import details, invoices, shapes
 from edge.cache import MISSING
 from edge.errors import ApiError, not_found
 from edge.gateway import Gateway, Refusal
-from edge.invoices import INVOICE_PATTERN
+from edge.shapes import INVOICE_PATTERN
 
 Obj = dict[str, Any]
 PAYABLE = ["customer", "parent.subscription_details.subscription"]

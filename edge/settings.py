@@ -51,6 +51,20 @@ class Settings:
     limit_per_token: str = "120/minute"  # noqa: S105 - a rate, not a secret
     stripe_calls_per_second: int = 20
 
+    # PORTAL_CACHE_MB bounds everything kept of Stripe's data: half for cached answers, a
+    # quarter for their rendered list pages, a quarter for the record of invoices shown.
+    @property
+    def answers_bytes(self) -> int:
+        return self.cache_bytes // 2
+
+    @property
+    def pages_bytes(self) -> int:
+        return self.cache_bytes // 4
+
+    @property
+    def seen_bytes(self) -> int:
+        return self.cache_bytes // 4
+
     @property
     def test_mode(self) -> bool:
         return "_test_" in self.stripe_secret_key

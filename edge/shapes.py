@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 Obj = dict[str, Any]
+# What a Stripe invoice id looks like: anything else is never sent to Stripe.
+INVOICE_PATTERN = re.compile(r"in_[A-Za-z0-9]{1,250}")
 
 
 def subscription(sub: Obj) -> Obj:

@@ -38,7 +38,7 @@ SEEN_ID_BYTES = 120
 
 
 class Store:
-    def __init__(self, settings: Settings, seen_bytes: int) -> None:
+    def __init__(self, settings: Settings, seen_bytes: int | None = None) -> None:
         self.rates = {
             "session_ip": parse_many(settings.limit_session_per_ip),
             "session_identifier": parse_many(settings.limit_session_per_identifier),
@@ -46,6 +46,7 @@ class Store:
         }
         self.stripe_rate = parse_many(f"{settings.stripe_calls_per_second}/second")
         self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        seen_bytes = settings.seen_bytes if seen_bytes is None else seen_bytes
         self.seen_local = SeenIds(max(1000, seen_bytes // SEEN_ID_BYTES))
         self.events_local: OrderedDict[str, float] = OrderedDict()
         self.redis: Any = None

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Locator, Page
+from playwright.sync_api import ConsoleMessage, Locator, Page, Request
 
 from tools.stack import Stack
 
@@ -127,3 +127,15 @@ def pay_and_confirm(portal: Locator, locale: str = "en-US") -> None:
     """Pay, then confirm the card and amount: nothing is charged before the confirm click."""
     portal.get_by_role("button", name=pattern(locale, "action.pay")).click()
     portal.get_by_role("button", name=pattern(locale, "action.confirm")).click()
+
+
+def pay_requests(tab: Tab) -> list[str]:
+    """Every payment request the page sends to the proxy, from now on."""
+    sent: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/pay"):
+            sent.append(request.url)
+
+    tab.page.on("request", on_request)
+    return sent

@@ -6,11 +6,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Request, expect
+from playwright.sync_api import Locator, expect
 
 from tools.stack import Stack
 
-from .portal import OpenTab, Tab, first, open_portal, pattern, pay_and_confirm, row_for, t
+from .portal import (
+    OpenTab,
+    Tab,
+    first,
+    open_portal,
+    pattern,
+    pay_and_confirm,
+    pay_requests,
+    row_for,
+    t,
+)
 
 # An invoice no other end-to-end test pays or counts on.
 CUSTOMER = "amelie@example.fr"
@@ -45,18 +55,6 @@ def open_payable(tab: Tab, stack: Stack) -> dict[str, object]:
     row_for(tab.portal(), invoice).click()
     tab.wait_for_event("invoice_opened")
     return invoice
-
-
-def pay_requests(tab: Tab) -> list[str]:
-    """Every payment request the page sends to the proxy, from now on."""
-    sent: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.method == "POST" and request.url.endswith("/pay"):
-            sent.append(request.url)
-
-    tab.page.on("request", on_request)
-    return sent
 
 
 @pytest.mark.parametrize(("refusal", "reason"), REFUSALS.values(), ids=REFUSALS.keys())

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Request, expect
+from playwright.sync_api import Locator, expect
 
 from tools.stack import Stack
 
-from .portal import Tab, containing, exactly, open_portal, pattern, rows, t
+from .portal import Tab, containing, exactly, open_portal, pattern, pay_requests, rows, t
 
 PAY_ENDPOINT = "POST /v1/invoices/{id}/pay"
 
@@ -95,17 +95,6 @@ def test_the_heading_is_for_screen_readers_unless_the_page_asks_for_it(
 
     box = heading.bounding_box()
     assert box is not None and box["width"] > 20 and box["height"] > 10, box
-
-
-def pay_requests(tab: Tab) -> list[str]:
-    sent: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.method == "POST" and request.url.endswith("/pay"):
-            sent.append(request.url)
-
-    tab.page.on("request", on_request)
-    return sent
 
 
 def test_pay_in_the_row_names_the_card_and_charges_only_on_confirm(
