@@ -8,18 +8,32 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install test unit e2e lint build demo bench sandbox serve clean screenshots
+.PHONY: samples sample-react sample-vue sample-jinja
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml sandbox/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . -e ./sandbox
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The framework samples' own npm installs, for tests/e2e/test_samples.py: stamped as above, and
+# the test checks the same stamp (installing itself when it is stale), so neither does it twice.
+SAMPLES := samples/react samples/vue
+samples: $(SAMPLES:%=%/node_modules/.installed)
+
+samples/%/node_modules/.installed: samples/%/package.json samples/%/package-lock.json
+	cd samples/$* && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# One sample against the local sandbox, proxy and CDN until Ctrl-C: see samples/README.md.
+sample-react sample-vue sample-jinja: sample-%: install samples
+	$(PY) -m samples.run $*
 
 # Debian's chromium: Playwright drives /usr/bin/chromium and never downloads a browser of its own.
 $(CHROMIUM):
@@ -30,14 +44,15 @@ build: install
 	$(PY) build.py
 
 lint: install
-	$(VENV)/bin/ruff check edge sandbox tools bench tests build.py
-	$(VENV)/bin/ruff format --check edge sandbox tools bench tests build.py
+	$(VENV)/bin/ruff check edge sandbox tools bench tests samples build.py
+	$(VENV)/bin/ruff format --check edge sandbox tools bench tests samples build.py
 	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
 
-unit: install /usr/bin/redis-server
+unit: install /usr/bin/redis-server /usr/bin/mcs
 	$(PY) -m pytest tests/unit tests/sandbox tests/integration
 
-e2e: install build $(CHROMIUM)
+e2e: install samples build $(CHROMIUM)
 	$(PY) -m pytest tests/e2e
 
 # Debian's redis-server: the tests of shared rate limits start their own on a free port.
@@ -45,7 +60,13 @@ e2e: install build $(CHROMIUM)
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server
 
-test: install $(CHROMIUM) /usr/bin/redis-server lint
+# Debian's runtimes for the hash snippets of samples/hashes/ (node comes with npm), installed
+# together; tests/integration/test_hash_snippets.py runs every one and fails in CI without it.
+/usr/bin/mcs:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ruby php-cli golang-go default-jdk-headless mono-mcs
+
+test: install samples $(CHROMIUM) /usr/bin/redis-server /usr/bin/mcs lint
 	[ ! -f build.py ] || $(PY) build.py
 	$(PY) -m pytest
 
@@ -56,7 +77,8 @@ screenshots: install build $(CHROMIUM)
 sandbox: install
 	$(VENV)/bin/invoice-portal sandbox --seed demo
 
-demo: install build
+# Builds into dist/demo/cdn: dist/cdn stays as the owner built it (python build.py --base-url ...).
+demo: install
 	$(PY) -m tools.demo
 
 /usr/bin/wrk:

@@ -1,10 +1,10 @@
 """Build the static CDN package of the <invoice-portal> embed into dist/cdn/.
 
 Recipe: validate the translations, bundle and minify the embed with esbuild (the translation
-file names and English baked in), hash, compress, write the manifest and the snippet.
-The same input gives the same bytes.
+file names and English baked in), hash, compress, write the manifest and the snippet, print
+the snippet. The same input gives the same bytes.
 
-    python build.py [--check] [--out DIR] [--translations DIR] [--base-url URL]
+    python build.py [--check] [--out DIR] [--translations DIR] [--base-url URL] [--edge URL]
 """
 
 from __future__ import annotations
@@ -15,22 +15,31 @@ import gzip
 import hashlib
 import html
 import json
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import brotli
+try:
+    import brotli
+except ImportError:  # main() says how to install it, in one line
+    brotli = None
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # `python /elsewhere/build.py` still finds tools/
+    sys.path.insert(0, str(ROOT))
+
+from tools.translation_rules import SOURCE, TranslationError, load_translations  # noqa: E402
+
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 ENTRY = "embed/index.js"
-SOURCE = "en-US"
-JS_BUDGET = 12 * 1024  # brotli bytes of all JavaScript and CSS a customer downloads
+JS_BUDGET = 14 * 1024  # brotli bytes of all JavaScript and CSS a customer downloads
 LOCALE_BUDGET = 2 * 1024  # brotli bytes of each translation file
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DEFAULT_BASE_URL = "https://cdn.example.com/invoice-portal/"
+DEFAULT_EDGE = "https://billing.example.com"
+# Filled in per page by the site's server (README, "The hash"); a literal stays visible.
+HASH_PLACEHOLDER = "{{ HMAC-SHA256 of the email, made by your server: see the README }}"
 ESBUILD_FLAGS = [
     "--bundle",
     "--minify",
@@ -45,100 +54,46 @@ class BuildError(Exception):
     """A problem with the input; the message names the file first."""
 
 
+def check_tools() -> None:
+    """The build's own tools, each missing one named with its fix."""
+    if brotli is None:
+        raise BuildError(
+            "the brotli module is missing: pip install brotli==1.2.1, "
+            "or pip install '.[build]' in this repository"
+        )
+    if shutil.which("node") is None:
+        raise BuildError("node is missing: install Node.js 18 or later (apt-get install nodejs)")
+    if not ESBUILD.is_file():
+        raise BuildError(f"{shown(ESBUILD)} is missing: run npm ci in {ROOT}")
+
+
+def check_url(option: str, value: str, example: str) -> str:
+    """An absolute http(s) address, or a BuildError naming the option."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        parts = urlsplit("")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+        or value != value.strip()
+    ):
+        raise BuildError(
+            f"{option} {value!r} is not an absolute http(s) address: write it with its scheme "
+            f"and host, e.g. {option} {example}"
+        )
+    return value
+
+
 def shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def intl_info(tags: list[str]) -> dict[str, dict[str, object] | None]:
-    """Canonical tag and plural categories of each locale, from Node's Intl (full ICU)."""
-    script = (
-        "const o={};for(const t of process.argv.slice(1)){try{o[t]={tag:"
-        "Intl.getCanonicalLocales(t)[0],plural:new Intl.PluralRules(t)"
-        ".resolvedOptions().pluralCategories}}catch{o[t]=null}}console.log(JSON.stringify(o))"
-    )
-    node = shutil.which("node") or "node"
-    out = subprocess.run(  # noqa: S603 (a fixed program; the tags are file names, not a shell)
-        [node, "-e", script, *tags], check=True, capture_output=True, text=True
-    )
-    result: dict[str, dict[str, object] | None] = json.loads(out.stdout)
-    return result
-
-
-def placeholders(value: object) -> set[str]:
-    forms = value.values() if isinstance(value, dict) else [value]
-    return {name for text in forms if isinstance(text, str) for name in PLACEHOLDER.findall(text)}
-
-
-def check_value(key: str, value: object, categories: list[str]) -> str | None:
-    if isinstance(value, str):
-        return None
-    if not isinstance(value, dict) or not value:
-        return "must be a string, or an object of plural forms"
-    for form, text in value.items():
-        if not isinstance(text, str):
-            return f'plural form "{form}" must be a string'
-    unknown = sorted(set(value) - set(categories))
-    if unknown:
-        return f"plural categories {unknown} do not exist in this locale (it has {categories})"
-    if "other" not in value:
-        return 'plural forms need "other"'
-    return None
-
-
-def check_placeholders(value: object, english: object) -> str | None:
-    if isinstance(value, dict) != isinstance(english, dict):
-        return (
-            "English has plural forms here"
-            if isinstance(english, dict)
-            else "English is a plain string"
-        )
-    expected = placeholders(english)
-    # A plural form may leave out {count} ("no invoices"); "other" and plain strings may not.
-    forms = value.items() if isinstance(value, dict) else [("other", value)]
-    for form, text in forms:
-        found = placeholders(text)
-        if found - expected or (form == "other" and found != expected):
-            return f"placeholders {sorted(found)} differ from English {sorted(expected)}"
-    return None
-
-
-def load_translations(directory: Path) -> dict[str, dict[str, object]]:
-    """Every translations/<locale>.json, checked against en-US.json; raises BuildError."""
-    found: dict[str, dict[str, object]] = {}
-    for path in sorted(directory.glob("*.json")):
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise BuildError(f"{shown(path)}: not valid JSON ({e})") from None
-        if not isinstance(data, dict):
-            raise BuildError(f"{shown(path)}: must be a JSON object of keys and strings")
-        found[path.stem] = data
-    if SOURCE not in found:
-        raise BuildError(
-            f"{shown(directory / 'en-US.json')}: missing; it is the source of every key"
-        )
-    intl = intl_info(sorted(found))
-    english = found[SOURCE]
-    for locale, data in found.items():
-        path = shown(directory / f"{locale}.json")
-        info = intl.get(locale)
-        if not info or info["tag"] != locale:
-            expected = f" (canonical: {info['tag']}.json)" if info else ""
-            raise BuildError(f"{path}: file name is not a canonical BCP 47 tag{expected}")
-        categories = list(info["plural"])  # type: ignore[call-overload]
-        for key, value in data.items():
-            problem = check_value(key, value, categories)
-            if problem is None and locale != SOURCE:
-                if key not in english:
-                    problem = "unknown key (not in en-US.json)"
-                else:
-                    problem = check_placeholders(value, english[key])
-            if problem:
-                raise BuildError(f'{path}: key "{key}": {problem}')
-    return found
 
 
 def compact(data: object) -> bytes:
@@ -168,18 +123,20 @@ def bundle(english: dict[str, object], locale_files: dict[str, list[str]]) -> by
     return done.stdout
 
 
-def snippet(base_url: str, script_integrity: str) -> bytes:
+def snippet(base_url: str, edge: str, script_integrity: str) -> bytes:
     src = html.escape(base_url.rstrip("/") + "/invoice-portal.js")
     return (
         f'<script src="{src}"\n'
         f'        integrity="{script_integrity}" crossorigin="anonymous" async></script>\n'
-        '<invoice-portal edge="https://billing.example.com"\n'
+        f'<invoice-portal edge="{html.escape(edge)}"\n'
         '                email="jane@example.com"\n'
-        '                hash="HMAC-SHA256 of the email, made on your server"></invoice-portal>\n'
+        f'                hash="{html.escape(HASH_PLACEHOLDER)}"></invoice-portal>\n'
     ).encode()
 
 
-def package(translations: Path, base_url: str) -> tuple[dict[str, bytes], dict[str, str]]:
+def package(
+    translations: Path, base_url: str, edge: str = DEFAULT_EDGE
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """All files of dist/cdn except the manifest, and the translation source of each locale file."""
     strings = load_translations(translations)
     files: dict[str, bytes] = {}
@@ -195,12 +152,12 @@ def package(translations: Path, base_url: str) -> tuple[dict[str, bytes], dict[s
     script = bundle(strings[SOURCE], locale_files)
     files["invoice-portal.js"] = script
     files[f"invoice-portal.{short_hash(script)}.js"] = script
-    files["snippet.html"] = snippet(base_url, integrity(script))
+    files["snippet.html"] = snippet(base_url, edge, integrity(script))
     return files, sources
 
 
 def br(data: bytes) -> bytes:
-    return brotli.compress(data, quality=11)
+    return bytes(brotli.compress(data, quality=11))
 
 
 def gz(data: bytes) -> bytes:
@@ -279,21 +236,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "cdn")
     parser.add_argument("--translations", type=Path, default=ROOT / "translations")
     parser.add_argument(
-        "--base-url", default=DEFAULT_BASE_URL, help="where dist/cdn will be served"
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help="the http(s) address dist/cdn will be served from (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--edge",
+        default=DEFAULT_EDGE,
+        help="the http(s) address of your edge proxy, for the snippet (default: %(default)s)",
     )
     args = parser.parse_args(argv)
     try:
-        files, sources = package(args.translations, args.base_url)
+        check_url("--base-url", args.base_url, DEFAULT_BASE_URL)
+        check_url("--edge", args.edge, DEFAULT_EDGE)
+        check_tools()
+        files, sources = package(args.translations, args.base_url, args.edge)
         check_budgets(files, sources, args.out)
         if not args.check:
             files["manifest.json"] = manifest(files)
             write(args.out, files)
-    except BuildError as e:
+    except (BuildError, TranslationError) as e:
         print(f"build.py: {e}", file=sys.stderr)
         return 1
     print(size_table(files))
     if not args.check:
         print(f"wrote {shown(args.out)}")
+    where = "" if args.check else f" (also in {shown(args.out / 'snippet.html')})"
+    print(
+        f"\nThe snippet{where}: paste it where the portal goes; your server fills in email "
+        "and hash for the signed-in customer (README, The hash).\n"
+    )
+    print(files["snippet.html"].decode(), end="")
     return 0
 
 

@@ -2,11 +2,14 @@
 
 Each section runs on its own: a missing piece or a crash is written into the report for that
 section and the others still run. Numbers never fail the run; shortfalls are named instead.
+A run of every section into bench/ also puts its headline into docs/benchmarks.md ("Latest
+figures"); --publish does only that, from the report.json already written.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 import traceback
 from pathlib import Path
@@ -35,6 +38,7 @@ SECTIONS: list[tuple[str, str, ModuleType]] = [
     ("throughput", "Proxy throughput and latency", throughput),
     ("load", "Load: 200 clients for 30 s", load),
 ]
+REPORTS = Path(__file__).parent
 
 
 def run_section(key: str, title: str, module: ModuleType) -> dict[str, Any]:
@@ -67,12 +71,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", help="comma-separated sections: " + ", ".join(k for k, *_ in SECTIONS)
     )
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="report folder")
+    parser.add_argument("--out", type=Path, default=REPORTS, help="report folder")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="measure nothing: put the headline of OUT/report.json into docs/benchmarks.md",
+    )
     args = parser.parse_args(argv)
+    if args.publish:
+        data = json.loads((args.out / "report.json").read_text())
+        page = report.publish(data["machine"], report.sections_of(data, [k for k, *_ in SECTIONS]))
+        print(f"bench: latest figures of {args.out / 'report.json'} written to {page}")
+        return 0
     wanted = set(args.only.split(",")) if args.only else {key for key, *_ in SECTIONS}
     sections = [run_section(*entry) for entry in SECTIONS if entry[0] in wanted]
     args.out.mkdir(parents=True, exist_ok=True)
-    report.write(args.out, machine.describe(), sections)
+    described = machine.describe()
+    report.write(args.out, described, sections)
+    # Only a full run into bench/ is the project's latest: a partial or scratch run is not.
+    if args.only is None and args.out.resolve() == REPORTS.resolve():
+        print(f"bench: latest figures written to {report.publish(described, sections)}")
     for section in sections:
         for text in section.get("shortfalls", []):
             print(f"short of goal: {text}")

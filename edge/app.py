@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from edge.errors import ApiError
+from edge.fetch_transport import runtime_transport
 from edge.gateway import Gateway
 from edge.middleware import BodyLimit, Cors, JsonMessage, RequestContext
 from edge.pages import Pages
@@ -39,13 +40,16 @@ def create_app(
         try:
             settings = Settings.from_env()
         except ConfigError as error:
-            print(f"invoice-portal: {error}", file=sys.stderr)
+            for problem in error.problems:
+                print(f"invoice-portal: {problem}", file=sys.stderr)
             raise SystemExit(2) from None
         configure_logging()
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     owned = http_client is None
-    client = http_client or httpx.AsyncClient(timeout=settings.stripe_timeout)
+    client = http_client or httpx.AsyncClient(
+        timeout=settings.stripe_timeout, transport=runtime_transport()
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

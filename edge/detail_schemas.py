@@ -97,6 +97,25 @@ DETAIL_SCHEMAS: dict[str, Schema] = {
                         "description": "more lines than the proxy reads (1,000)",
                     },
                     "paid_with": ref("PaymentMethod"),
+                    "hosted_invoice_url": nullable(
+                        "string",
+                        description="Stripe's hosted page to pay this open invoice another "
+                        "way (another card, another method); null once it is not open",
+                    ),
+                    "payment_error": {
+                        "description": "why the last attempt to charge this open invoice "
+                        "failed (Stripe's codes; the embed words them), else null",
+                        "oneOf": [
+                            obj(
+                                {
+                                    "code": nullable("string"),
+                                    "decline_code": nullable("string"),
+                                    "payment_method": ref("PaymentMethod"),
+                                }
+                            ),
+                            {"type": "null"},
+                        ],
+                    },
                 }
             ),
         ]

@@ -1,4 +1,4 @@
-"""An invoice shown as the invoice itself, and what a customer owes (docs/proxy-api.md).
+"""An invoice shown as the invoice itself, and what a customer owes (docs/openapi.json).
 
 The detail reads like Stripe's own invoice: who it is billed to, every line with its quantity,
 unit price, taxes and discounts, the invoice's discounts and taxes, its totals, and the payment
@@ -24,7 +24,7 @@ MAX_LINES = 1000
 async def fetch(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
     """The invoice with every line (up to `MAX_LINES`), its tax rates and the method that
     paid it: one call, plus one per 100 lines past Stripe's first 10, one per tax rate not
-    yet known, and one for a paid invoice's payment."""
+    yet known, and one for a paid invoice's payment or an open one's failed attempt."""
     invoice = await invoices.invoice(gateway, invoice_id, customers)
 
     async def load() -> tuple[Obj, list[str]]:
@@ -36,11 +36,20 @@ async def fetch(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -
             if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
         }
         rates = {rate: await _tax_rate(gateway, rate) for rate in sorted(used)}
-        paid = None
+        paid = failed = None
         if invoice.get("amount_paid"):
-            found = await gateway.list_invoice_payments(invoice["id"])
+            found = await gateway.list_invoice_payments(invoice["id"], "paid")
             paid = paid_with(found) if found else None
-        parts = {"lines": lines, "complete": complete, "rates": rates, "paid_with": paid}
+        elif invoice.get("status") == "open" and invoice.get("attempt_count"):
+            found = await gateway.list_invoice_payments(invoice["id"], "open")
+            failed = payment_error(found) if found else None
+        parts = {
+            "lines": lines,
+            "complete": complete,
+            "rates": rates,
+            "paid_with": paid,
+            "payment_error": failed,
+        }
         return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
 
     parts = await gateway.cache.fetch(("detail", invoice_id), load)
@@ -70,10 +79,9 @@ async def _tax_rate(gateway: Gateway, rate_id: str) -> Obj | None:
     return None if found is MISSING else dict(found)
 
 
-def detail(
-    inv: Obj, lines: list[Obj], complete: bool, rates: dict[str, Obj | None],
-    paid_with: Obj | None, now: float,
-) -> Obj:  # fmt: skip
+def detail(found: Obj, now: float) -> Obj:
+    """The answer of `GET /v1/invoices/{id}`, from what `fetch` found."""
+    inv, rates = found["invoice"], found["rates"]
     names = discount_names(inv)
     taxes = inv.get("total_taxes") or []
     discounts = inv.get("total_discount_amounts") or []
@@ -95,9 +103,14 @@ def detail(
         ],
         "discounts": [discount(d, names) for d in discounts],
         "taxes": [tax(t, rates) for t in taxes],
-        "lines": [line(item, rates, names) for item in lines],
-        "lines_has_more": not complete,
-        "paid_with": paid_with,
+        "lines": [line(item, rates, names) for item in found["lines"]],
+        "lines_has_more": not found["complete"],
+        "paid_with": found["paid_with"],
+        "payment_error": found["payment_error"],
+        # Stripe's page for paying this invoice another way; only while there is one to pay.
+        "hosted_invoice_url": inv.get("hosted_invoice_url")
+        if inv.get("status") == "open"
+        else None,
     }
 
 
@@ -225,6 +238,22 @@ def paid_with(payments: Obj) -> Obj | None:
             used = charge.get("payment_method_details")
             if shown := payment_method(used):
                 return shown
+    return None
+
+
+def payment_error(payments: Obj) -> Obj | None:
+    """Why the last attempt to charge an open invoice failed: its open payment's
+    PaymentIntent's `last_payment_error`, with the method it tried. Stripe's message is left
+    out: the embed says it in the customer's language from the codes."""
+    for entry in payments.get("data") or []:
+        intent = (entry.get("payment") or {}).get("payment_intent")
+        error = intent.get("last_payment_error") if isinstance(intent, dict) else None
+        if isinstance(error, dict) and (error.get("code") or error.get("decline_code")):
+            return {
+                "code": error.get("code"),
+                "decline_code": error.get("decline_code"),
+                "payment_method": payment_method(error.get("payment_method")),
+            }
     return None
 
 

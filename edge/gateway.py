@@ -118,12 +118,13 @@ class Gateway:
             "tax_rates", lambda: self.stripe.v1.tax_rates.retrieve_async(rate_id)
         )
 
-    async def list_invoice_payments(self, invoice_id: str) -> Obj | None:
-        """The invoice's paid payment with its PaymentIntent and that intent's payment
-        method (Payment intents and Payment methods Read)."""
+    async def list_invoice_payments(self, invoice_id: str, status: str) -> Obj | None:
+        """The invoice's payment in `status` (paid, or open after a failed attempt) with its
+        PaymentIntent and that intent's payment method (Payment intents and Payment methods
+        Read)."""
         params = _params(
             invoice=invoice_id,
-            status="paid",
+            status=status,
             limit=1,
             expand=["data.payment.payment_intent.payment_method"],
         )

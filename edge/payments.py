@@ -72,6 +72,9 @@ async def pay(
         paid = await gateway.pay_invoice(invoice_id, params, key)
     except Refusal as refused:
         outcome = refusal(refused.kind, refused.code, refused.decline, refused.message)
+        if isinstance(outcome, ApiError) and outcome.status == 402:
+            # Another card, or another way to pay, on Stripe's page for this invoice.
+            outcome.extra["hosted_invoice_url"] = invoice.get("hosted_invoice_url")
         if outcome == "authentication_required":
             return await _requires_authentication(gateway, invoice)
         if isinstance(outcome, str):

@@ -177,16 +177,7 @@ async def invoice_detail(request: Request) -> Response:
     claims = await access.authorise(request)
     invoice_id = await access.shown_invoice(request, claims)
     found = await details.fetch(gateway, invoice_id, claims.customers)
-    return JSONResponse(
-        details.detail(
-            found["invoice"],
-            found["lines"],
-            found["complete"],
-            found["rates"],
-            found["paid_with"],
-            time.time(),
-        )
-    )
+    return JSONResponse(details.detail(found, time.time()))
 
 
 async def invoice_payment_method(request: Request) -> Response:

@@ -38,6 +38,10 @@ SCHEMAS: dict[str, Schema] = {
                     "message": STR,
                     "param": {"type": "string", "description": "the offending parameter"},
                     "decline_code": nullable("string", description="Stripe's decline code"),
+                    "hosted_invoice_url": nullable(
+                        "string",
+                        description="on 402: Stripe's hosted invoice page, to pay another way",
+                    ),
                     "retry_after": {
                         "type": "integer",
                         "minimum": 1,
@@ -57,6 +61,7 @@ SCHEMAS: dict[str, Schema] = {
             "currency": STR,
             "description": nullable("string", description="plan name, for display"),
             "customer": STR,
+            "cancel_at": nullable("integer", description="when a cancellation takes effect"),
         }
     ),
     "Invoice": obj(
@@ -65,6 +70,10 @@ SCHEMAS: dict[str, Schema] = {
             "number": nullable("string"),
             "status": {"enum": ["open", "paid", "void", "uncollectible"]},
             "past_due": {"type": "boolean", "description": "open and its due date has passed"},
+            "payment_failed": {
+                "type": "boolean",
+                "description": "open after an attempt to charge it: its detail says why",
+            },
             "created": INT,
             "due_date": nullable("integer"),
             "paid_at": nullable("integer"),

@@ -1,4 +1,4 @@
-"""Stripe objects cut down to the shapes the portal shows (docs/proxy-api.md)."""
+"""Stripe objects cut down to the shapes the portal shows (docs/openapi.json)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def subscription(sub: Obj) -> Obj:
         "currency": sub.get("currency"),
         "description": sub.get("description") or _item_names(items),
         "customer": ref_id(sub.get("customer")),
+        # When a cancellation takes effect (Stripe sets it for one at the period's end too).
+        "cancel_at": sub.get("cancel_at"),
     }
 
 
@@ -39,6 +41,7 @@ def invoice(inv: Obj, now: float) -> Obj:
         "number": get("number"),
         "status": status,
         "past_due": status == "open" and due_date is not None and due_date < now,
+        "payment_failed": status == "open" and bool(get("attempt_count")),
         "created": get("created"),
         "due_date": due_date,
         "paid_at": (get("status_transitions") or {}).get("paid_at"),
@@ -66,6 +69,7 @@ def trim(inv: Obj) -> Obj:
         "id": inv["id"],
         "number": get("number"),
         "status": get("status"),
+        "attempt_count": get("attempt_count"),
         "created": get("created"),
         "due_date": get("due_date"),
         "status_transitions": {"paid_at": paid_at},

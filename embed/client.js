@@ -1,8 +1,10 @@
-// The edge proxy's HTTP API (docs/proxy-api.md): a session call, then bearer-token calls.
+// The edge proxy's HTTP API (docs/openapi.json): a session call, then bearer-token calls.
 
 // Longer than the proxy ever takes (PORTAL_STRIPE_DEADLINE is at most 15 s): a slow Stripe
 // reaches the customer as the proxy's own upstream_timeout, not as a silent abort.
 const TIMEOUT_MS = 20000;
+
+/** @typedef {{query?: Record<string, any>, headers?: Record<string, string>, body?: string}} Options */
 
 export class ProxyError extends Error {
   constructor(code, message, status = 0, body = {}) {
@@ -25,7 +27,13 @@ export class Client {
     this.token = null;
   }
 
-  async request(method, path, { query, headers = {}, body } = {}) {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {Options} [options]
+   */
+  async request(method, path, options = {}) {
+    const { query, headers = {}, body } = options;
     const url = new URL(path, this.edge);
     for (const [k, v] of Object.entries(query || {})) if (v != null) url.searchParams.set(k, v);
     if (this.token) headers.Authorization = `Bearer ${this.token}`;

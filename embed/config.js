@@ -1,7 +1,7 @@
 // The element's attributes, read and checked once per load.
 import { ProxyError } from "./client.js";
 import { SOURCE, canonical } from "./i18n.js";
-import { safeUrl } from "./render.js";
+import { safeUrl } from "./dom.js";
 
 export const ATTRS = ["edge", "email", "customer", "hash", "expires", "locale", "default-locale"]
   .concat(["translations", "show-all-invoices", "subscription", "debug"]);

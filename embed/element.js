@@ -1,48 +1,16 @@
 // <invoice-portal>: reads its attributes, asks the proxy for a session (its locale file fetched
 // at the same time), then renders list, detail and payment from one state object.
 import { Client, ProxyError } from "./client.js";
-import { ATTRS, PAGE, config, textOptions } from "./config.js";
+import { ATTRS, config, textOptions } from "./config.js";
 import { SOURCE, Strings, loadStrings } from "./i18n.js";
 import { ask, emit } from "./hooks.js";
+import { failure, hint } from "./failures.js";
 import { check, pay, pdf, unwatch } from "./payment.js";
 import { ordered } from "./owed.js";
+import { cursor, more, switchTo } from "./listing.js";
+import { otherCard, portal, resume } from "./recovery.js";
 import { h, notice, view } from "./render.js";
 import { adopt } from "./styles.js";
-
-// Proxy error code -> message key and whether a retry can help.
-const ERRORS = {
-  network_error: ["error.network", 1],
-  timeout: ["error.network", 1],
-  invalid_hash: ["error.denied"],
-  missing_hash: ["error.denied"],
-  expiring_hash_required: ["error.denied"],
-  expired_hash: ["error.expired"],
-  invalid_config: ["error.config"],
-  invalid_request: ["error.config"],
-  feature_disabled: ["error.config"],
-  origin_not_allowed: ["error.config"],
-  rate_limited: ["error.unavailable", 1],
-  not_found: ["error.not_found"],
-  invoice_not_payable: ["pay.not_payable"],
-};
-
-// What an integrator needs to know in debug mode, beyond the proxy's own message.
-const HINTS = {
-  invalid_hash:
-    'the hash must be lowercase hex HMAC-SHA256(secret, identifier), of identifier + ":" + expires ' +
-    "when it expires; `invoice-portal hash IDENTIFIER` prints one",
-  missing_hash: "no hash attribute, and the proxy requires one",
-  expired_hash: "the expiring hash ran out: set fresh hash and expires attributes and the portal carries on",
-  origin_not_allowed: "add this page's origin (scheme://host[:port]) to the proxy's PORTAL_ALLOWED_ORIGINS",
-  rate_limited: "the proxy's rate limits (PORTAL_LIMIT_*) or Stripe budget refused this; it says when to retry",
-  network_error: "is the proxy up, and this page's origin in PORTAL_ALLOWED_ORIGINS? (a CORS refusal looks like a network error)",
-};
-
-// "Load more" needs a cursor: the proxy's, or the last invoice's id (Stripe's starting_after).
-function cursor(page) {
-  const last = page.data[page.data.length - 1];
-  return { hasMore: !!(page.has_more && last), cursor: page.next_cursor || (last && last.id) };
-}
 
 export class InvoicePortal extends HTMLElement {
   static get observedAttributes() {
@@ -51,6 +19,13 @@ export class InvoicePortal extends HTMLElement {
 
   constructor() {
     super();
+    // A value assigned while the element was still unknown (before this script ran) is an own
+    // property that would hide the accessor below: it moves behind it.
+    if (Object.prototype.hasOwnProperty.call(this, "handleResponse")) {
+      const early = this.handleResponse;
+      delete this.handleResponse;
+      this.handleResponse = early;
+    }
     const root = this.attachShadow({ mode: "open" });
     adopt(root);
     this.main = h("div");
@@ -66,8 +41,8 @@ export class InvoicePortal extends HTMLElement {
       open: (inv) => this.guard(this.open(inv)),
       reopen: () => this.guard(this.open({ id: this.state.open })),
       back: () => this.back(),
-      more: () => this.guard(this.more()),
-      subscription: (id) => this.guard(this.switchTo(id)),
+      more: () => this.guard(more(this)),
+      subscription: (id) => this.guard(switchTo(this, id)),
       pay: (inv) => this.guard(check(this, inv)),
       payRow: (inv) => this.guard(this.open(inv).then(() => check(this, inv))),
       confirm: (inv) => this.guard(pay(this, inv)),
@@ -76,11 +51,22 @@ export class InvoicePortal extends HTMLElement {
         this.set({ confirm: null });
       },
       pdf: (inv) => this.guard(pdf(this, inv)),
+      otherCard: (inv, url) => otherCard(this, inv, url),
+      updateCard: (inv) => this.guard(portal(this, "payment_method_update", { invoice: inv.id })),
+      portal: (flow, extras) => this.guard(portal(this, flow, extras)),
     };
   }
 
-  // `handleResponse` is a plain property read at each event, so a value assigned before this
-  // script upgraded the element (an own property on the then-unknown element) keeps working.
+  // `handleResponse` is read at each event. An accessor, so that frameworks that set a prop as
+  // a property only when the element has one (React 19) set it as a property.
+  get handleResponse() {
+    return this.hook;
+  }
+
+  set handleResponse(fn) {
+    this.hook = fn;
+  }
+
   connectedCallback() {
     performance.mark("invoice-portal:start");
     this.paint();
@@ -143,13 +129,13 @@ export class InvoicePortal extends HTMLElement {
   }
 
   paint() {
-    const active = this.shadowRoot.activeElement;
+    const active = /** @type {HTMLElement | null} */ (this.shadowRoot.activeElement);
     const key = this.focusKey || (active && active.dataset.k);
     this.focusKey = null;
     this.frame.lang = this.strings.locale;
     this.main.replaceChildren(view(this.state, this.strings, this.act));
     if (this.shown !== this.state.notice) notice(this.notice, (this.shown = this.state.notice));
-    const target = key && [...this.frame.querySelectorAll("[data-k]")].find((el) => el.dataset.k === key);
+    const target = key && [...this.frame.querySelectorAll("[data-k]")].find((el) => el instanceof HTMLElement && el.dataset.k === key);
     if (target) target.focus();
   }
 
@@ -234,6 +220,7 @@ export class InvoicePortal extends HTMLElement {
           },
     );
     this.problems(loaded.problems);
+    resume(this, owed);
   }
 
   problems(list) {
@@ -254,11 +241,8 @@ export class InvoicePortal extends HTMLElement {
   }
 
   fail(e, blocking) {
-    const code = e.code || "internal_error";
-    const message = e.message || code;
-    const refused = e.status >= 400 && e.status < 500 && e.status !== 429; // retrying will not help
-    const [key, retry] = ERRORS[code] || (refused ? ["error.generic"] : ["error.unavailable", 1]);
-    this.log(`${code}: ${message}`, HINTS[code] || "", e instanceof ProxyError ? "" : e);
+    const { code, message, key, retry } = failure(e);
+    this.log(`${code}: ${message}`, hint(code), e instanceof ProxyError ? "" : e);
     if (code === "expired_hash") this.emit("hash_expired", { code, message });
     this.emit("error", { code, message });
     const text = this.strings.t(key);
@@ -280,43 +264,7 @@ export class InvoicePortal extends HTMLElement {
   back() {
     this.focusKey = `row:${this.state.open}`;
     unwatch(this);
-    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null, confirm: null });
-  }
-
-  query(extra) {
-    const { scope, subscription } = this.state;
-    return { limit: PAGE, scope, subscription: scope === "subscription" ? subscription : null, ...extra };
-  }
-
-  async page(extra) {
-    const page = await this.client.call("GET", "v1/invoices", { query: this.query(extra) });
-    if (!Array.isArray(page.data)) throw new ProxyError("bad_response", "GET /v1/invoices: no data");
-    return { page, ...cursor(page) };
-  }
-
-  async more() {
-    if (this.state.busy) return;
-    this.set({ busy: "more", notice: null });
-    const { page, hasMore, cursor } = await this.page({ starting_after: this.state.cursor });
-    const first = page.data[0];
-    this.focusKey = first ? `row:${first.id}` : null;
-    this.set({ invoices: [...this.state.invoices, ...page.data], hasMore, cursor, busy: null });
-    this.announce(this.strings.t("list.loaded", { count: page.data.length }));
-    this.emit("page_loaded", page, { subscription: this.query().subscription });
-  }
-
-  async switchTo(id) {
-    const previous = this.state.subscription;
-    this.set({ subscription: id, listLoading: true, notice: null });
-    try {
-      const { page, hasMore, cursor } = await this.page();
-      if (this.state.subscription !== id) return;
-      this.set({ invoices: page.data, hasMore, cursor, listLoading: false });
-      this.emit("page_loaded", page, { subscription: id });
-    } catch (e) {
-      Object.assign(this.state, { subscription: previous, listLoading: false }); // the list shown is still the old one
-      throw e;
-    }
+    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null, confirm: null, recovery: null });
   }
 
   // A paid or refreshed invoice replaces its old copy in the list and the open detail.

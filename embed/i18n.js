@@ -9,8 +9,9 @@ const FILES = LOCALE_FILES; // {"de-DE": ["i18n/de-DE.<hash>.json", "sha384-..."
 
 // A classic async script still has document.currentScript while its top level runs; the
 // fallback covers a bundle loaded some other way.
-const script =
-  document.currentScript || document.querySelector('script[src*="invoice-portal"]');
+const script = /** @type {HTMLScriptElement | null} */ (
+  document.currentScript || document.querySelector('script[src*="invoice-portal"]')
+);
 const BASE = new URL(".", (script && script.src) || location.href);
 
 const loads = new Map();
@@ -18,6 +19,7 @@ const loads = new Map();
 // Several portals on one page share one download per file.
 export function getJson(url, integrity) {
   if (!loads.has(url)) {
+    /** @type {RequestInit} */
     const init = { credentials: "omit" };
     if (integrity) init.integrity = integrity;
     loads.set(

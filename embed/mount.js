@@ -6,7 +6,7 @@ const ALIASES = { customer_id: "customer", subscription_id: "subscription", show
 export function mount(target, options = {}) {
   const parent = typeof target === "string" ? document.querySelector(target) : target;
   if (!parent || typeof parent.append !== "function") throw new TypeError(`InvoicePortal.mount: no element ${target}`);
-  const el = document.createElement("invoice-portal");
+  const el = /** @type {HTMLElement & {handleResponse?: Function}} */ (document.createElement("invoice-portal"));
   for (const [name, value] of Object.entries(options)) {
     const key = ALIASES[name] || name;
     if (key === "handleResponse") el.handleResponse = value;

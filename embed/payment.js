@@ -1,6 +1,6 @@
 // Paying an invoice and opening its PDF: the two actions that leave the portal for Stripe.
 import { ProxyError } from "./client.js";
-import { safeUrl } from "./render.js";
+import { safeUrl } from "./dom.js";
 
 // randomUUID exists only in secure contexts; a plain-http test page gets random hex.
 const uuid = () =>
@@ -21,7 +21,7 @@ const path = (inv, action = "") => `v1/invoices/${encodeURIComponent(inv.id)}${a
 
 // Opened straight after the click's request, within the click's user activation, so popup
 // blockers allow it; without a window the portal shows a link instead.
-function openTab(url) {
+export function openTab(url) {
   const w = window.open(url, "_blank");
   if (w) w.opener = null;
   return w;
@@ -51,7 +51,8 @@ export async function pay(el, inv) {
   const ctl = el.ctl;
   // Busy while the host decides, so a second click neither asks twice nor pays twice.
   const attempt = { invoice: inv.id };
-  el.set({ busy: "pay", attempt, notice: null, confirm: null });
+  const method = el.state.confirm && el.state.confirm.method; // the card the customer confirmed
+  el.set({ busy: "pay", attempt, notice: null, confirm: null, recovery: null });
   const refused = await el.ask("pre_payment", inv, extras);
   if (ctl !== el.ctl || el.state.attempt !== attempt) {
     return el.log("pre_payment answered after the visitor left the invoice: nothing was charged");
@@ -69,9 +70,11 @@ export async function pay(el, inv) {
   } catch (e) {
     el.emit("payment_failed", { code: e.code, message: e.message, ...e.body }, extras);
     if (e.status !== 402) throw e;
-    const decline = `pay.${e.body.decline_code}`;
     el.log(`payment declined: ${e.body.decline_code || e.code}`);
-    return done(el, "error", t.has(decline) ? t.t(decline) : t.t("pay.declined"));
+    const { decline_code, hosted_invoice_url: url } = e.body;
+    el.replace({ id: inv.id, payment_failed: true }); // the list says so too
+    el.focusKey = "rh";
+    return el.set({ busy: null, attempt: null, recovery: { invoice: inv.id, code: e.code, decline_code, url, payment_method: method } });
   }
   const url = safeUrl(r.hosted_invoice_url);
   if (r.status === "paid" && r.invoice) {
@@ -93,7 +96,7 @@ function done(el, kind, text, link, linkText) {
 
 // After Stripe's hosted page the invoice is fetched again whenever the customer comes back
 // (the tab visible or the window focused), until it is no longer open.
-function watch(el, inv) {
+export function watch(el, inv) {
   el.watching = inv.id;
   if (el.onReturn) return;
   el.onReturn = () => {

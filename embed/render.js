@@ -1,31 +1,11 @@
 // Rendering is a function of state: view(state, strings, actions) builds fresh nodes.
-// Every string becomes a text node (append with a string, never innerHTML), so nothing from
-// Stripe, the customer or a translation file is ever parsed as markup.
+import { busyFlag, h } from "./dom.js";
 import { card, ordered, outstanding, purpose, unpaid } from "./owed.js";
+import { plan, recovery } from "./recovery.js";
 
-export function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v == null || v === false) continue;
-    if (typeof v === "function") el.addEventListener(k, v);
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  el.append(...children.flat(2).filter((c) => c != null && c !== false));
-  return el;
-}
+export { h };
 
-// Only http(s) addresses from the proxy are followed or linked (never javascript:).
-export function safeUrl(url) {
-  try {
-    const u = new URL(url);
-    return /^https?:$/.test(u.protocol) ? u.href : null;
-  } catch {
-    return null;
-  }
-}
 
-// aria-disabled rather than disabled: a disabled button drops the keyboard focus.
-const busyFlag = (busy) => (busy ? "true" : null);
 
 const statusOf = (inv) => (inv.status === "open" && inv.past_due ? "past_due" : inv.status);
 
@@ -99,6 +79,7 @@ function row(inv, state, s, act) {
         [what !== inv.number && inv.number, s.date(inv.created), due && s.t("list.due", { date: s.date(inv.due_date) })]
           .filter(Boolean)
           .join(" · "),
+        inv.payment_failed && h("span", { class: "late" }, ` · ${s.t("list.payment_failed")}`),
       ),
       badge(inv, s),
     ),
@@ -148,6 +129,7 @@ function list(state, s, act) {
     "section",
     { "aria-labelledby": "title", "aria-busy": state.listLoading ? "true" : null },
     h("div", { class: "bar" }, h("h2", { id: "title", part: "title" }, s.t("list.title")), switcher(state, s, act)),
+    plan(state, s, act),
     banner(state, s),
     body,
     state.hasMore &&
@@ -273,6 +255,8 @@ function detail(state, s, act) {
   const busy = state.busy;
   const c = payable && state.confirm && state.confirm.invoice === inv.id && state.confirm;
   const what = purpose(inv, state.session.subscriptions);
+  // After a decline, the ways on come first; paying again with the same card stays possible.
+  const rescue = payable && !c && recovery(state, inv, s, act);
   let body;
   if (state.detailError) body = errorView(state.detailError, s, act.reopen);
   else if (!state.detail) body = skeleton(3);
@@ -296,6 +280,7 @@ function detail(state, s, act) {
       inv.paid_at && pair(s.t("detail.paid_on"), s.date(inv.paid_at)),
       inv.paid_with && pair(s.t("detail.paid_with"), card(inv.paid_with)),
     ),
+    rescue,
     c && confirmStep(c, inv, s, act, busy),
     body,
     ((payable && !c) || features.pdf) &&
@@ -305,7 +290,7 @@ function detail(state, s, act) {
         payable && !c &&
           h(
             "button",
-            { class: "btn primary", part: "button pay-button", "data-k": "pay", "aria-disabled": busyFlag(busy), click: () => act.pay(inv) },
+            { class: rescue ? "btn" : "btn primary", part: "button pay-button", "data-k": "pay", "aria-disabled": busyFlag(busy), click: () => act.pay(inv) },
             busy === "pay" ? s.t("action.paying") : s.t("action.pay", { amount: s.amount(inv.amount_remaining, inv.currency) }),
           ),
         features.pdf &&

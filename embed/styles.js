@@ -76,7 +76,11 @@ color:var(--_c,var(--_off));background:color-mix(in srgb,var(--_c,var(--_off)) 1
 .big{font-size:1.6em;font-weight:600;font-variant-numeric:tabular-nums;line-height:1.2}
 .late{color:var(--_bad);font-weight:600}
 .confirm{border:1px solid var(--_accent);border-radius:8px;padding:12px 14px;margin:0 0 16px}
-.confirm .actions{margin-top:12px}
+.confirm .actions,.recovery .actions{margin-top:12px}
+.recovery{border:1px solid var(--_bad);border-inline-start-width:4px;border-radius:8px;padding:12px 14px;margin:0 0 16px}
+.recovery h3:focus{outline:none}
+.plan{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;justify-content:space-between;margin:0 0 12px}
+.plan .actions{margin:0}
 .bill{margin:0 0 16px}
 p.what{margin:-4px 0 12px}
 button.btn{border:1px solid var(--_line);background:var(--_bg);color:var(--_fg);border-radius:var(--invoice-portal-radius,10px);

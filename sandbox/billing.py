@@ -242,6 +242,7 @@ def pay(
         raise StripeError(
             402, REQUIRES_ACTION, type="card_error", code="invoice_payment_intent_requires_action"
         )
+    payments.record_failure(sb, inv, pm, decline, at or sb.store.now())
     sb.emit("invoice.payment_failed", inv)
     raise customers.decline_error(decline)
 

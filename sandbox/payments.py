@@ -1,5 +1,8 @@
 """What paying an invoice leaves behind: a PaymentIntent and the invoice's `invoice_payment`.
 
+A failed attempt leaves the payment open and its PaymentIntent in `requires_payment_method`
+with the decline as `last_payment_error`; the next successful attempt pays through them.
+
 A card payment of an invoice is a succeeded PaymentIntent (`pi_...`) with the payment method
 that paid; the invoice payment (`inpay_...`) ties it to the invoice, so that
 `GET /v1/invoice_payments?invoice=in_...&status=paid` with
@@ -42,15 +45,65 @@ _PAYMENT_INTENT.update(
 
 
 def record(sb: Sandbox, inv: dict[str, Any], payment_method: str, at: int) -> dict[str, Any]:
-    """A succeeded payment of the whole amount due, by `payment_method`."""
-    store = sb.store
+    """A succeeded payment of the whole amount due, by `payment_method`: the invoice's open
+    payment, when an earlier attempt failed (Stripe reuses its PaymentIntent), else a new one."""
     payment_method = used_card(sb, payment_method)
+    payment = _open_payment(sb, inv) or _new_payment(sb, inv, payment_method, at)
+    intent = sb.store.get("payment_intent", payment["payment"]["payment_intent"])
+    intent.update(
+        amount_received=inv["amount_due"],
+        last_payment_error=None,
+        payment_method=payment_method,
+        status="succeeded",
+    )
+    sb.store.open_payments.pop(inv["id"], None)
+    payment.update(
+        amount_paid=inv["amount_due"],
+        status="paid",
+        status_transitions={"canceled_at": None, "paid_at": at},
+    )
+    return payment
+
+
+def record_failure(
+    sb: Sandbox, inv: dict[str, Any], payment_method: str, decline: str, at: int
+) -> dict[str, Any]:
+    """A failed attempt: the invoice's payment stays open, and its PaymentIntent waits for
+    another payment method with the decline as `last_payment_error`, as on Stripe."""
+    payment_method = used_card(sb, payment_method)
+    payment = _open_payment(sb, inv) or _new_payment(sb, inv, payment_method, at)
+    sb.store.open_payments[inv["id"]] = payment["id"]
+    intent = sb.store.get("payment_intent", payment["payment"]["payment_intent"])
+    code, message = customers.DECLINES[decline]
+    method = sb.store.get("payment_method", payment_method)
+    intent.update(
+        payment_method=None,
+        status="requires_payment_method",
+        last_payment_error={
+            "type": "card_error",
+            "code": code,
+            "decline_code": decline,
+            "message": message,
+            "doc_url": f"https://stripe.com/docs/error-codes/{code.replace('_', '-')}",
+            "payment_method": method,
+        },
+    )
+    return payment
+
+
+def _open_payment(sb: Sandbox, inv: dict[str, Any]) -> dict[str, Any] | None:
+    found = sb.store.open_payments.get(inv["id"])
+    return sb.store.get("invoice_payment", found) if found else None
+
+
+def _new_payment(sb: Sandbox, inv: dict[str, Any], payment_method: str, at: int) -> dict[str, Any]:
+    store = sb.store
     intent = dict(_PAYMENT_INTENT)  # shallow: nested values here are only ever replaced
     intent["id"] = store.new_id("payment_intent")
     secret = "".join(store.later_rng.choices(string.ascii_letters + string.digits, k=25))
     intent.update(
         amount=inv["amount_due"],
-        amount_received=inv["amount_due"],
+        amount_received=0,
         client_secret=f"{intent['id']}_secret_{secret}",
         created=at,
         currency=inv["currency"],
@@ -63,7 +116,7 @@ def record(sb: Sandbox, inv: dict[str, Any], payment_method: str, at: int) -> di
     payment = template("invoice_payment")
     payment.update(
         id=store.new_id("invoice_payment"),
-        amount_paid=inv["amount_due"],
+        amount_paid=None,
         amount_requested=inv["amount_due"],
         created=at,
         currency=inv["currency"],
@@ -71,8 +124,8 @@ def record(sb: Sandbox, inv: dict[str, Any], payment_method: str, at: int) -> di
         is_default=True,
         livemode=False,
         payment={"type": "payment_intent", "payment_intent": intent["id"]},
-        status="paid",
-        status_transitions={"canceled_at": None, "paid_at": at},
+        status="open",
+        status_transitions={"canceled_at": None, "paid_at": None},
     )
     return store.add("invoice_payment", payment)
 

@@ -72,7 +72,7 @@ class Visit:
         """Where a completed action leads: the flow's `after_completion`, else the homepage."""
         flow = self.flow
         self.state["done"] = True
-        after = flow["after_completion"] if flow else {"type": "portal_homepage"}
+        after: dict[str, Any] = flow["after_completion"] if flow else {"type": "portal_homepage"}
         if after["type"] == "redirect":
             return RedirectResponse(after["redirect"]["return_url"], 303)
         if after["type"] == "hosted_confirmation":

@@ -105,7 +105,7 @@ def _flow(
             f"configuration {config['id']}.",
             "flow_data[type]",
         )
-    flow = fixtures.template(SESSION)["flow"]
+    flow: dict[str, Any] = fixtures.template(SESSION)["flow"]
     flow.update(type=kind, after_completion=_after(data.get("after_completion")),
                 subscription_cancel=None, subscription_update=None,
                 subscription_update_confirm=None)  # fmt: skip

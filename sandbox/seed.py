@@ -21,6 +21,7 @@ from sandbox import (
     subscriptions,
     taxes,
 )
+from sandbox.errors import StripeError
 from sandbox.state import Sandbox
 
 DAY = 86400
@@ -65,6 +66,8 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
         _portal(sb, data.get("portal") or {}, today)
     except (KeyError, TypeError, ValueError) as exc:
         raise SeedError(f"seed {name!r}: portal: {exc!r}") from exc
+    for inv in seeded.pop("failed_attempts", ()):
+        _fail(sb, inv)
     for email, by_status in seeded["invoices"].items():
         seeded["invoices"][email] = {s: ids[:SHOWN_PER_STATUS] for s, ids in by_status.items()}
     return seeded
@@ -98,6 +101,8 @@ def _customer(
     for inv_spec in spec.get("invoices", ()):
         inv = _invoice(sb, customer, inv_spec, today, prices)
         invoices.setdefault(inv["status"], []).append(inv["id"])
+        if inv_spec.get("failed_attempt"):
+            seeded.setdefault("failed_attempts", []).append(inv)
     bulk = spec.get("bulk_invoices")
     if bulk:
         for inv in _bulk(sb, customer, bulk, today):
@@ -164,6 +169,18 @@ def _collect(sb: Sandbox, inv: dict[str, Any], at: int) -> None:
     if method is None or customers.decline_of(sb, method):
         method = "pm_card_visa"
     billing.pay(sb, inv, out_of_band=False, at=at + 600, payment_method=method)
+
+
+def _fail(sb: Sandbox, inv: dict[str, Any]) -> None:
+    """An automatic charge of an open invoice that the customer's card declined, a day after
+    it was finalized. Made after everything else, so that every other id stays as it was."""
+    method = billing.payment_method_for(sb, inv)
+    if inv["status"] != "open" or method is None or not customers.decline_of(sb, method):
+        raise SeedError(f"failed_attempt: {inv['id']} is not open with a card that declines")
+    try:
+        billing.pay(sb, inv, at=inv["created"] + DAY)
+    except StripeError:
+        return
 
 
 def _rates(sb: Sandbox, spec: dict[str, Any], made: Prices, today: int) -> list[str]:

@@ -51,6 +51,7 @@ class Store:
         self.lines: dict[str, list[dict[str, Any]]] = {}
         self.deleted: set[str] = set()  # deleted customers, which Stripe still shows as such
         self.cards: dict[str, str] = {}  # payment method id -> test card it was made from
+        self.open_payments: dict[str, str] = {}  # invoice id -> its open invoice payment's id
         # What Stripe keeps but does not show on the object: a line's tax rates (from its
         # invoice item or subscription item) and a customer's tax ids (their own resource).
         self.line_rates: dict[str, list[str]] = {}

@@ -1,8 +1,9 @@
 """`make demo`: the whole product on this machine, until Ctrl-C.
 
-Starts the Stripe sandbox with its demo customers, the edge proxy, a CDN serving
-`dist/cdn`, and a sample site at http://127.0.0.1:8000 that embeds the portal, with a
-selector for the customer and the language. A port already taken is swapped for a free one.
+Starts the Stripe sandbox with its demo customers, the edge proxy, a CDN serving the demo's
+own build in `dist/demo/cdn` (your `dist/cdn` stays as you built it), and a sample site at
+http://127.0.0.1:8000 that embeds the portal, with a selector for the customer and the
+language. A port already taken is swapped for a free one.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
+from tools.process import ROOT
 from tools.stack import DEFAULT_SECRET, Stack, StackError, ensure_build
 
+CDN_ROOT = ROOT / "dist" / "demo" / "cdn"
 PORTS = {"sandbox": 12111, "proxy": 8787, "cdn": 8080, "pages": 8000}
 
 
@@ -24,7 +28,7 @@ def banner(stack: Stack, personas: list[str]) -> str:
         f"  Open     {stack.pages_url}/",
         "",
         f"  proxy    {stack.edge_url}   (docs: {stack.edge_url}/v1/openapi.json)",
-        f"  CDN      {stack.cdn_url}/invoice-portal.js",
+        f"  CDN      {stack.cdn_url}/invoice-portal.js   (serving {shown(CDN_ROOT)})",
         f"  sandbox  {stack.sandbox_url}   (Stripe-compatible, demo data)",
         f"  logs     {stack.log_dir}",
         "",
@@ -38,6 +42,14 @@ def banner(stack: Stack, personas: list[str]) -> str:
     return "\n".join(lines)
 
 
+# Off by default for site owners; on in the demo, so that every flow can be tried.
+DEMO_ENV = {"PORTAL_ALLOW_PLAN_CHANGE": "true", "PORTAL_ALLOW_CANCEL": "true"}
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__)
     parser.add_argument("--port", type=int, default=PORTS["pages"], help="the sample site's port")
@@ -47,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    ensure_build()
+    ensure_build(CDN_ROOT)
     ports = {} if args.free_ports else {**PORTS, "pages": args.port}
-    stack = Stack(ports=ports, hash_secrets=args.secret)
+    stack = Stack(ports=ports, hash_secrets=args.secret, cdn_root=CDN_ROOT, proxy_env=DEMO_ENV)
     try:
         with stack:
             personas = sorted(stack.sandbox.seed().get("customers", {}))

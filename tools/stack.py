@@ -38,9 +38,9 @@ WEBHOOK_SECRET = "whsec_invoice_portal_local_stack"  # noqa: S105
 BUILD_INPUTS = ("embed", "translations", "build.py")
 
 
-def ensure_build() -> None:
-    """Run build.py when `dist/cdn` is missing or older than the embed's sources."""
-    bundle = CDN_ROOT / "invoice-portal.js"
+def ensure_build(out: Path = CDN_ROOT) -> None:
+    """Run build.py into `out` when it is missing or older than the embed's sources."""
+    bundle = out / "invoice-portal.js"
     sources = [
         path
         for name in BUILD_INPUTS
@@ -49,7 +49,8 @@ def ensure_build() -> None:
     ]
     if bundle.is_file() and all(p.stat().st_mtime <= bundle.stat().st_mtime for p in sources):
         return
-    subprocess.run([sys.executable, "build.py"], cwd=ROOT, check=True)  # noqa: S603
+    command = [sys.executable, "build.py", "--out", str(out)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
 class Stack:
@@ -153,9 +154,13 @@ class Stack:
         return f"{self.pages_url}/{path.lstrip('/')}{suffix}"
 
     def start(self) -> None:
-        for service in self.services.values():
+        # Stripe first: the proxy tries its key once at start, and logs an error when it cannot.
+        sandbox, *others = self.services.values()
+        sandbox.start()
+        sandbox.wait_ready()
+        for service in others:
             service.start()
-        for service in self.services.values():
+        for service in others:
             service.wait_ready()
         # As in production: Stripe tells the proxy what changed, so its cache never lies.
         self.sandbox.set_webhook(f"{self.edge_url}/v1/stripe/webhook", WEBHOOK_SECRET)

@@ -110,6 +110,9 @@ def stack() -> Iterator[Stack]:
         "PORTAL_LIMIT_SESSION_PER_IP": "100000/minute",
         "PORTAL_LIMIT_SESSION_PER_IDENTIFIER": "100000/minute",
         "PORTAL_LIMIT_PER_TOKEN": "100000/minute",
+        # Off by default for owners; on here, as in the demo, so that their flows are tested.
+        "PORTAL_ALLOW_PLAN_CHANGE": "true",
+        "PORTAL_ALLOW_CANCEL": "true",
     }
     with Stack(proxy_env=generous) as running:
         yield running

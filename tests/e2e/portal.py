@@ -125,7 +125,8 @@ def set_attributes(portal: Locator, **attributes: str) -> None:
 
 def pay_and_confirm(portal: Locator, locale: str = "en-US") -> None:
     """Pay, then confirm the card and amount: nothing is charged before the confirm click."""
-    portal.get_by_role("button", name=pattern(locale, "action.pay")).click()
+    # The invoice's own Pay button: after a decline, "Pay with another card" is a button too.
+    portal.locator("[part~=pay-button]").filter(has_text=pattern(locale, "action.pay")).click()
     portal.get_by_role("button", name=pattern(locale, "action.confirm")).click()
 
 

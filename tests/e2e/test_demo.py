@@ -12,9 +12,20 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+OWNER_BUILD = ROOT / "dist" / "cdn"
+DEMO_BUILD = ROOT / "dist" / "demo" / "cdn"
+
+
+def snapshot(directory: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(directory)): path.stat().st_mtime_ns
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_demo_starts_everything_and_ctrl_c_stops_it() -> None:
+    owner_build = snapshot(OWNER_BUILD)
     demo = subprocess.Popen(
         [sys.executable, "-m", "tools.demo", "--free-ports"],
         cwd=ROOT,
@@ -38,6 +49,11 @@ def test_demo_starts_everything_and_ctrl_c_stops_it() -> None:
         assert page.status_code == 200
         assert "<invoice-portal" in page.text and "jane@example.com" in page.text
         assert httpx.get(addresses["proxy"] + "/healthz").status_code == 200
+        # The demo serves a build of its own; the owner's dist/cdn is left as it was.
+        assert "(serving dist/demo/cdn)" in printed
+        manifest = httpx.get(addresses["CDN"].rsplit("/", 1)[0] + "/manifest.json")
+        assert manifest.content == (DEMO_BUILD / "manifest.json").read_bytes()
+        assert snapshot(OWNER_BUILD) == owner_build
 
         demo.send_signal(signal.SIGINT)
         assert demo.wait(15) == 0

@@ -1,9 +1,10 @@
-"""Screenshots for the README: the list with what is owed, an invoice, the confirm step and a
-full invoice; desktop and phone, light and dark.
+"""Screenshots for the README: the list with what is owed, an invoice, the confirm step, a
+full invoice and a declined card's way on; desktop and phone, light and dark.
 
 Written to dist/screenshots/ under stable names (`list-desktop-light.png`, `detail-...`,
-`confirm-...`, `invoice-...`); `make screenshots` writes them to docs/screenshots/ for the README.
-The data is the demo seed, reset first, so the pictures only change when the portal does.
+`confirm-...`, `invoice-...`, `decline-...`); `make screenshots` writes them to
+docs/screenshots/ for the README. The data is the demo seed, reset first, so the pictures only
+change when the portal does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from tools.stack import Stack
 
-from .portal import OpenTab, first, open_portal, pattern, row_for, rows
+from .portal import OpenTab, first, open_portal, pattern, pay_and_confirm, row_for, rows
 
 VIEWPORTS = {"desktop": {"width": 1024, "height": 720}, "mobile": {"width": 360, "height": 740}}
 
@@ -68,5 +69,14 @@ def test_screenshots_of_list_and_detail(
     invoice_shot = screenshots / f"invoice-{device}-{color_scheme}.png"
     portal.screenshot(path=str(invoice_shot), animations="disabled")
 
-    for shot in (list_shot, detail_shot, confirm_shot, invoice_shot):
+    # A declined card: the reason, the card tried, and the two ways on.
+    loaded = open_portal(tab, seeded, page, email="decline@example.com")
+    row_for(portal, first(loaded["response"]["invoices"], status="open", past_due=False)).click()
+    tab.wait_for_event("invoice_opened")
+    pay_and_confirm(portal)
+    expect(portal.get_by_role("alert")).to_be_visible()
+    decline_shot = screenshots / f"decline-{device}-{color_scheme}.png"
+    portal.screenshot(path=str(decline_shot), animations="disabled")
+
+    for shot in (list_shot, detail_shot, confirm_shot, invoice_shot, decline_shot):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tools.stack import Stack
 
-from .portal import Tab, first, open_portal, pay_and_confirm, row_for, strings, t
+from .portal import Tab, open_portal, t
 
 
 def test_debug_mode_says_when_the_email_matched_only_ignoring_case(tab: Tab, stack: Stack) -> None:
@@ -46,24 +46,3 @@ def test_an_empty_portal_has_a_heading_and_says_what_to_expect(tab: Tab, stack: 
 
     expect(empty.get_by_role("heading", name=t("en-US", "list.empty_title"))).to_be_visible()
     expect(empty).to_contain_text(t("en-US", "list.empty"))
-
-
-@pytest.mark.context(locale="de-DE")
-def test_a_decline_notice_is_a_notice_not_the_centred_error_view(tab: Tab, stack: Stack) -> None:
-    loaded = open_portal(tab, stack, email="decline@example.com")["response"]
-    portal = tab.portal()
-    row_for(portal, first(loaded["invoices"], status="open")).click()
-    tab.wait_for_event("invoice_opened")
-
-    pay_and_confirm(portal, "de-DE")
-
-    failed = tab.wait_for_event("payment_failed")["detail"]["response"]
-    key = f"pay.{failed['decline_code']}"
-    status = portal.get_by_role("status")
-    expect(status).to_have_text(t("de-DE", key if key in strings("de-DE") else "pay.declined"))
-    style = status.evaluate(
-        "el => { const s = getComputedStyle(el); return [s.textAlign, s.color]; }"
-    )
-    heading = portal.get_by_role("heading", level=2).evaluate("el => getComputedStyle(el).color")
-    assert style[0] in ("start", "left"), style
-    assert style[1] == heading, "the notice is in the text colour, not the error view's muted one"

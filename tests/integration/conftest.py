@@ -166,7 +166,8 @@ def signed(identifier: str, **body: Any) -> dict[str, Any]:
 def start(client: httpx.Client, identifier: str, **body: Any) -> dict[str, Any]:
     answer = client.post("/v1/session", json=signed(identifier, **body))
     assert answer.status_code == 200, answer.text
-    return answer.json()
+    session: dict[str, Any] = answer.json()
+    return session
 
 
 def bearer(session: dict[str, Any]) -> dict[str, str]:

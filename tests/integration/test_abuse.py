@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -15,7 +15,7 @@ import stripe
 
 from sandbox.testing import SandboxServer
 
-from .conftest import bearer, serve, settings_for, signed, start
+from .conftest import Proxy, bearer, serve, settings_for, signed, start
 
 WRONG_HASH = "0" * 64
 
@@ -69,7 +69,9 @@ def bare_sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def test_cursors_never_given_to_the_token_are_400_without_a_stripe_call(http, sandbox, jane):
+def test_cursors_never_given_to_the_token_are_400_without_a_stripe_call(
+    http: httpx.Client, sandbox: SandboxServer, jane: dict[str, Any]
+) -> None:
     hans = start(http, "hans@example.de", scope="all")
     cursor = jane["invoices"]["next_cursor"]
     refused = [random_invoice_id(), hans["invoices"]["data"][0]["id"], *edited(cursor)]
@@ -94,7 +96,9 @@ def test_cursors_never_given_to_the_token_are_400_without_a_stripe_call(http, sa
         assert answer.status_code == 200, (value, answer.text)
 
 
-def test_invoices_never_shown_to_the_token_are_404_without_a_stripe_call(http, sandbox, jane):
+def test_invoices_never_shown_to_the_token_are_404_without_a_stripe_call(
+    http: httpx.Client, sandbox: SandboxServer, jane: dict[str, Any]
+) -> None:
     hans = start(http, "hans@example.de", scope="all")["invoices"]["data"][0]["id"]
     sandbox.reset_calls()
     for invoice_id in (random_invoice_id(), hans):
@@ -109,7 +113,7 @@ def test_invoices_never_shown_to_the_token_are_404_without_a_stripe_call(http, s
     assert sandbox.calls()["total"] == 0
 
 
-def test_a_not_found_answer_from_stripe_is_cached(bare_sandbox):
+def test_a_not_found_answer_from_stripe_is_cached(bare_sandbox: SandboxServer) -> None:
     client = bare_sandbox.client()
     email = f"gone-{secrets.token_hex(4)}@example.com"
     invoice = open_invoice(client, client.v1.customers.create({"email": email}).id)
@@ -127,7 +131,7 @@ def test_a_not_found_answer_from_stripe_is_cached(bare_sandbox):
     assert bare_sandbox.calls()["by_endpoint"]["GET /v1/invoices/{id}"] <= 2
 
 
-def test_a_stripe_429_is_retried_at_most_once(http, faults):
+def test_a_stripe_429_is_retried_at_most_once(http: httpx.Client, faults: SandboxServer) -> None:
     faults.fault(status=429, count=5, path="/v1/customers")
     answer = http.post("/v1/session", json=signed("jane@example.com"))
     assert answer.status_code in (429, 502, 503), answer.text
@@ -135,7 +139,9 @@ def test_a_stripe_429_is_retried_at_most_once(http, faults):
     assert 1 <= faults.calls()["by_endpoint"]["GET /v1/customers"] <= 2
 
 
-def test_a_token_over_its_limit_gets_429_and_so_do_new_tokens_of_the_same_customer(make_proxy):
+def test_a_token_over_its_limit_gets_429_and_so_do_new_tokens_of_the_same_customer(
+    make_proxy: Callable[..., Proxy],
+) -> None:
     proxy = make_proxy(limit_per_token="5/hour")
     with proxy.client() as http:
         first = start(http, "jane@example.com")
@@ -151,8 +157,8 @@ def test_a_token_over_its_limit_gets_429_and_so_do_new_tokens_of_the_same_custom
 
 
 def test_sessions_from_one_address_over_the_limit_get_429_before_any_stripe_call(
-    make_proxy, sandbox
-):
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     proxy = make_proxy(limit_session_per_ip="3/hour")
     with proxy.client() as http:
         start(http, "jane@example.com")
@@ -167,7 +173,9 @@ def test_sessions_from_one_address_over_the_limit_get_429_before_any_stripe_call
         assert http.get("/v1/openapi.json").status_code == 200
 
 
-def test_wrong_hashes_for_an_email_do_not_lock_its_owner_out(make_proxy, sandbox):
+def test_wrong_hashes_for_an_email_do_not_lock_its_owner_out(
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     proxy = make_proxy(limit_session_per_identifier="3/hour")
     with proxy.client() as http:
         wrong = {**signed("jane@example.com"), "hash": WRONG_HASH}
@@ -182,7 +190,9 @@ def test_wrong_hashes_for_an_email_do_not_lock_its_owner_out(make_proxy, sandbox
         start(http, "hans@example.de")
 
 
-def test_the_stripe_budget_answers_429_before_stripe_gets_more_calls(make_proxy, sandbox):
+def test_the_stripe_budget_answers_429_before_stripe_gets_more_calls(
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     budget = 4
     proxy = make_proxy(stripe_calls_per_second=budget)
     sandbox.reset_calls()

@@ -8,6 +8,7 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ import stripe
 
 from sandbox.testing import SandboxServer
 
-from .conftest import ORIGIN, bearer, signed, start
+from .conftest import ORIGIN, Proxy, bearer, signed, start
 
 JANE = signed("jane@example.com")
 DEEP_OBJECT = b'{"a":' * 1000 + b"1" + b"}" * 1000
@@ -37,7 +38,7 @@ FOREIGN_ORIGINS = ["https://evil.example", "null", "https://shop.example.com.evi
 
 
 @pytest.fixture(scope="module")
-def paid_invoice(proxy) -> tuple[dict[str, Any], str]:
+def paid_invoice(proxy: Proxy) -> tuple[dict[str, Any], str]:
     """Jane's session and one of her paid invoices: a pay body that slipped through would be
     refused as not payable, never pay anything."""
     with proxy.client() as client:
@@ -78,14 +79,18 @@ def pay(http: httpx.Client, session: dict[str, Any], invoice_id: str, key: str) 
 
 @pytest.mark.parametrize("media_type", ["application/json", "text/plain"])
 @pytest.mark.parametrize("body", list(SESSION_BODIES.values()), ids=list(SESSION_BODIES))
-def test_deep_or_unencodable_session_bodies_are_400_never_500(http, body, media_type):
+def test_deep_or_unencodable_session_bodies_are_400_never_500(
+    http: httpx.Client, body: bytes, media_type: str
+) -> None:
     answer = http.post("/v1/session", content=body, headers={"Content-Type": media_type})
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["code"] == "invalid_request"
 
 
 @pytest.mark.parametrize("body", list(BODIES.values()), ids=list(BODIES))
-def test_deep_or_unencodable_pay_bodies_are_400_never_500(http, paid_invoice, body):
+def test_deep_or_unencodable_pay_bodies_are_400_never_500(
+    http: httpx.Client, paid_invoice: tuple[dict[str, Any], str], body: bytes
+) -> None:
     session, invoice_id = paid_invoice
     answer = http.post(
         f"/v1/invoices/{invoice_id}/pay",
@@ -96,7 +101,9 @@ def test_deep_or_unencodable_pay_bodies_are_400_never_500(http, paid_invoice, bo
     assert answer.json()["error"]["code"] == "invalid_request"
 
 
-def test_one_idempotency_key_on_two_invoices_pays_both(http, sandbox):
+def test_one_idempotency_key_on_two_invoices_pays_both(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     email, invoices = customer_with_open_invoices(sandbox, 2)
     session = start(http, email, scope="all")
     assert {i["id"] for i in session["invoices"]["data"]} == set(invoices)
@@ -110,7 +117,9 @@ def test_one_idempotency_key_on_two_invoices_pays_both(http, sandbox):
     assert [client.v1.invoices.retrieve(i).status for i in invoices] == ["paid", "paid"]
 
 
-def test_a_key_reused_with_other_parameters_is_409_idempotency_conflict(http, sandbox):
+def test_a_key_reused_with_other_parameters_is_409_idempotency_conflict(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     email, [invoice_id] = customer_with_open_invoices(sandbox, 1)
     session = start(http, email, scope="all")
     key = str(uuid.uuid4())
@@ -123,7 +132,9 @@ def test_a_key_reused_with_other_parameters_is_409_idempotency_conflict(http, sa
     assert again.json()["error"]["code"] == "idempotency_conflict"
 
 
-def test_two_hanging_stripe_calls_in_one_session_share_one_deadline(make_proxy, faults):
+def test_two_hanging_stripe_calls_in_one_session_share_one_deadline(
+    make_proxy: Callable[..., Proxy], faults: SandboxServer
+) -> None:
     deadline = 2.0
     proxy = make_proxy(stripe_deadline=deadline, stripe_timeout=1.5)
     # Each call alone fits in the deadline after one retry; both together do not.
@@ -141,7 +152,9 @@ def test_two_hanging_stripe_calls_in_one_session_share_one_deadline(make_proxy, 
 @pytest.mark.parametrize(
     ("method", "path"), [("GET", "/v1/invoices/"), ("POST", "/v1/session/"), ("GET", "/healthz/")]
 )
-def test_a_trailing_slash_is_404_and_never_a_redirect_to_the_host_header(http, method, path):
+def test_a_trailing_slash_is_404_and_never_a_redirect_to_the_host_header(
+    http: httpx.Client, method: str, path: str
+) -> None:
     answer = http.request(method, path, headers={"Host": "evil.example"})
     assert answer.status_code == 404, answer.text
     assert answer.json()["error"]["code"] == "not_found"
@@ -151,8 +164,8 @@ def test_a_trailing_slash_is_404_and_never_a_redirect_to_the_host_header(http, m
 @pytest.mark.parametrize("media_type", ["application/json", "text/plain"])
 @pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
 def test_a_session_from_a_foreign_origin_is_403_before_any_stripe_call(
-    http, sandbox, fresh, origin, media_type
-):
+    http: httpx.Client, sandbox: SandboxServer, fresh: None, origin: str, media_type: str
+) -> None:
     answer = http.post(
         "/v1/session",
         content=json.dumps(JANE),
@@ -164,7 +177,7 @@ def test_a_session_from_a_foreign_origin_is_403_before_any_stripe_call(
     assert sandbox.calls()["total"] == 0
 
 
-def test_a_session_from_the_allowed_origin_or_without_one_is_answered(http):
+def test_a_session_from_the_allowed_origin_or_without_one_is_answered(http: httpx.Client) -> None:
     for headers in ({"Origin": ORIGIN}, {}):
         answer = http.post("/v1/session", json=JANE, headers=headers)
         assert answer.status_code == 200, (headers, answer.text)

@@ -65,7 +65,7 @@ def portal(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Service]:
         service.stop()
 
 
-def test_filling_the_cache_through_the_api_keeps_memory_within_its_bound(portal):
+def test_filling_the_cache_through_the_api_keeps_memory_within_its_bound(portal: Service) -> None:
     assert portal.process is not None
     pid = portal.process.pid
     with httpx.Client(base_url=portal.url, timeout=30.0) as http:

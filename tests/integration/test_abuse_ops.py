@@ -7,12 +7,14 @@ import json
 import logging
 import secrets
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from .conftest import bearer, signed, start, wait_for
+from sandbox.testing import SandboxServer
+
+from .conftest import Proxy, bearer, signed, start, wait_for
 
 # The sandbox takes keys of at most 247 characters after the prefix: this one it answers with
 # 401, as Stripe answers a revoked or mistyped key. It still looks like a key to the proxy.
@@ -59,7 +61,9 @@ def request_line(lines: list[str], request_id: str) -> dict[str, Any] | None:
     return None
 
 
-def test_readiness_is_ready_when_stripe_takes_the_key_and_asks_stripe_once(make_proxy, sandbox):
+def test_readiness_is_ready_when_stripe_takes_the_key_and_asks_stripe_once(
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     sandbox.reset_calls()
     proxy = make_proxy()
     with proxy.client() as http:
@@ -69,7 +73,9 @@ def test_readiness_is_ready_when_stripe_takes_the_key_and_asks_stripe_once(make_
     assert sandbox.calls()["by_endpoint"] == {"GET /v1/customers": 1}
 
 
-def test_readiness_names_a_rejected_key_while_liveness_stays_up(make_proxy, sandbox):
+def test_readiness_names_a_rejected_key_while_liveness_stays_up(
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     sandbox.reset_calls()
     proxy = make_proxy(stripe_secret_key=REJECTED_KEY)
     with proxy.client() as http:
@@ -83,7 +89,9 @@ def test_readiness_names_a_rejected_key_while_liveness_stays_up(make_proxy, sand
     assert sandbox.calls()["total"] == 1
 
 
-def test_readiness_names_an_unreachable_stripe_while_liveness_stays_up(make_proxy):
+def test_readiness_names_an_unreachable_stripe_while_liveness_stays_up(
+    make_proxy: Callable[..., Proxy],
+) -> None:
     proxy = make_proxy(api_base=closed_address(), stripe_deadline=1.0)
     with proxy.client() as http:
         answer = http.get("/readyz")
@@ -93,12 +101,14 @@ def test_readiness_names_an_unreachable_stripe_while_liveness_stays_up(make_prox
     assert alive.status_code == 200
 
 
-def test_the_log_line_of_a_refused_request_names_the_refusal(make_proxy, log_lines):
+def test_the_log_line_of_a_refused_request_names_the_refusal(
+    make_proxy: Callable[..., Proxy], log_lines: list[str]
+) -> None:
     proxy = make_proxy(limit_per_token="1/hour")
     jane = signed("jane@example.com")
     with proxy.client() as http:
         session = start(http, "jane@example.com")
-        refusals = [
+        refusals: list[tuple[str, str, dict[str, Any], str]] = [
             ("POST", "/v1/session", {"json": {**jane, "hash": "0" * 64}}, "invalid_hash"),
             ("POST", "/v1/session", {"json": jane, "headers": {"Origin": "https://evil.example"}},
              "origin_not_allowed"),
@@ -113,8 +123,12 @@ def test_the_log_line_of_a_refused_request_names_the_refusal(make_proxy, log_lin
             headers = {**options.pop("headers", {}), "X-Request-Id": request_id}
             answer = http.request(method, path, headers=headers, **options)
             assert answer.json()["error"]["code"] == code, (path, answer.text)
+
             # The line is written once the answer has gone out.
-            wait_for(lambda request_id=request_id: request_line(log_lines, request_id) is not None)
+            def logged(request_id: str = request_id) -> bool:
+                return request_line(log_lines, request_id) is not None
+
+            wait_for(logged)
             line = request_line(log_lines, request_id)
             assert line is not None
             assert (line["status"], line.get("code")) == (answer.status_code, code), line

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.testing import SandboxServer
+
 from .conftest import WEBHOOK_SECRET, bearer, start
 
 pytestmark = pytest.mark.usefixtures("fresh")
@@ -35,7 +37,7 @@ def invoice_event(customer: str) -> dict[str, Any]:
     return {"id": f"evt_{uuid.uuid4().hex}", "type": "invoice.updated", "data": {"object": invoice}}
 
 
-def list_calls(http: httpx.Client, sandbox, session: dict[str, Any]) -> int:
+def list_calls(http: httpx.Client, sandbox: SandboxServer, session: dict[str, Any]) -> int:
     """The Stripe calls Jane's first list page costs now: 0 while it is cached."""
     sandbox.reset_calls()
     assert http.get("/v1/invoices", headers=bearer(session)).status_code == 200
@@ -48,7 +50,9 @@ def jane(http: httpx.Client) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("age", [TOLERANCE + 100, 10 * 365 * 86400], ids=["minutes", "years"])
-def test_an_event_signed_longer_ago_than_the_tolerance_is_refused(http, sandbox, jane, age):
+def test_an_event_signed_longer_ago_than_the_tolerance_is_refused(
+    http: httpx.Client, sandbox: SandboxServer, jane: dict[str, Any], age: int
+) -> None:
     payload = json.dumps(invoice_event(jane["customer"]["ids"][0]))
     answer = deliver(http, payload, signature(payload, time.time() - age))
     assert answer.status_code == 400, answer.text
@@ -56,7 +60,9 @@ def test_an_event_signed_longer_ago_than_the_tolerance_is_refused(http, sandbox,
     assert list_calls(http, sandbox, jane) == 0
 
 
-def test_a_replayed_event_is_a_no_op_and_leaves_the_cache_warm(http, sandbox, jane):
+def test_a_replayed_event_is_a_no_op_and_leaves_the_cache_warm(
+    http: httpx.Client, sandbox: SandboxServer, jane: dict[str, Any]
+) -> None:
     payload = json.dumps(invoice_event(jane["customer"]["ids"][0]))
     header = signature(payload, time.time())
     first = deliver(http, payload, header)
@@ -85,7 +91,9 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("event", list(MALFORMED.values()), ids=list(MALFORMED))
-def test_a_validly_signed_body_that_is_not_a_stripe_event_is_400(http, event):
+def test_a_validly_signed_body_that_is_not_a_stripe_event_is_400(
+    http: httpx.Client, event: dict[str, Any]
+) -> None:
     body = {"id": f"evt_{uuid.uuid4().hex}", **event}
     if body["id"] is None:
         del body["id"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
+
+from sandbox.testing import SandboxServer
 
 from .conftest import bearer, start
 
@@ -10,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("fresh")
 PEOPLE = ["jane@example.com", "hans@example.de"]
 
 
-def requests_for(invoice_id: str) -> list[tuple[str, str, dict]]:
+def requests_for(invoice_id: str) -> list[tuple[str, str, dict[str, str]]]:
     return [
         ("GET", f"/v1/invoices/{invoice_id}", {}),
         ("GET", f"/v1/invoices/{invoice_id}/pdf", {}),
@@ -20,7 +23,9 @@ def requests_for(invoice_id: str) -> list[tuple[str, str, dict]]:
 
 
 @pytest.mark.parametrize(("owner", "intruder"), [PEOPLE, PEOPLE[::-1]])
-def test_a_token_never_reaches_another_customers_invoices(http, sandbox, owner, intruder):
+def test_a_token_never_reaches_another_customers_invoices(
+    http: httpx.Client, sandbox: SandboxServer, owner: str, intruder: str
+) -> None:
     theirs = start(http, owner, scope="all", limit=100)["invoices"]["data"]
     mine = start(http, intruder, scope="all", limit=100)
     open_ones = [i for i in theirs if i["status"] == "open"]
@@ -42,7 +47,7 @@ def test_a_token_never_reaches_another_customers_invoices(http, sandbox, owner, 
     assert not {i["id"] for i in listed.json()["data"]} & {i["id"] for i in theirs}
 
 
-def test_an_empty_portal_token_reaches_nothing(http):
+def test_an_empty_portal_token_reaches_nothing(http: httpx.Client) -> None:
     theirs = start(http, "jane@example.com", scope="all")["invoices"]["data"][0]
     nobody = start(http, "nobody@example.com")
     for method, path, headers in requests_for(theirs["id"]):

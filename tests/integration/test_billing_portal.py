@@ -4,13 +4,16 @@ of Stripe's portal that comes back to the site, and every refusal costs no Strip
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import ORIGIN, bearer, start
+from sandbox.testing import SandboxServer
+
+from .conftest import ORIGIN, Proxy, bearer, start
 from .test_contract import conforms
 
 pytestmark = pytest.mark.usefixtures("fresh")
@@ -18,11 +21,11 @@ pytestmark = pytest.mark.usefixtures("fresh")
 RETURN = ORIGIN + "/account/billing?tab=invoices"
 
 
-def portal(client: httpx.Client, session: dict, **body: object) -> httpx.Response:
+def portal(client: httpx.Client, session: dict[str, Any], **body: object) -> httpx.Response:
     return client.post("/v1/billing_portal", json=body, headers=bearer(session))
 
 
-def opened(answer: httpx.Response, sandbox) -> str:
+def opened(answer: httpx.Response, sandbox: SandboxServer) -> str:
     assert answer.status_code == 200, answer.text
     conforms(answer.json(), "BillingPortalSession")
     url = answer.json()["url"]
@@ -31,7 +34,7 @@ def opened(answer: httpx.Response, sandbox) -> str:
 
 
 @pytest.fixture
-def subscriber(sandbox) -> SimpleNamespace:
+def subscriber(sandbox: SandboxServer) -> SimpleNamespace:
     """A fresh customer with a Visa card on the seed's Pro plan (monthly), for tests that
     change things; `newer` is a second customer under the same email, made later, without one."""
     stripe = sandbox.client()
@@ -56,13 +59,15 @@ def subscriber(sandbox) -> SimpleNamespace:
 
 
 @pytest.fixture
-def every_flow(make_proxy) -> Iterator[httpx.Client]:
+def every_flow(make_proxy: Callable[..., Proxy]) -> Iterator[httpx.Client]:
     proxy = make_proxy(allow_plan_change=True, allow_cancel=True)
     with proxy.client() as client:
         yield client
 
 
-def test_a_card_update_saves_the_new_card_and_comes_back_to_the_site(http, sandbox, subscriber):
+def test_a_card_update_saves_the_new_card_and_comes_back_to_the_site(
+    http: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(http, subscriber.email)
     answer = portal(
         http, session, flow="payment_method_update", subscription=subscriber.sub, return_url=RETURN
@@ -78,7 +83,9 @@ def test_a_card_update_saves_the_new_card_and_comes_back_to_the_site(http, sandb
     assert after.invoice_settings.default_payment_method.card.last4 == "4444"
 
 
-def test_a_plan_change_moves_the_subscription_and_comes_back(every_flow, sandbox, subscriber):
+def test_a_plan_change_moves_the_subscription_and_comes_back(
+    every_flow: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(every_flow, subscriber.email)
     answer = portal(
         every_flow,
@@ -99,8 +106,8 @@ def test_a_plan_change_moves_the_subscription_and_comes_back(every_flow, sandbox
 
 
 def test_a_cancellation_without_a_subscription_named_is_of_the_current_one(
-    every_flow, sandbox, subscriber
-):
+    every_flow: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(every_flow, subscriber.email)
     url = opened(
         portal(every_flow, session, flow="subscription_cancel", return_url=RETURN), sandbox
@@ -111,7 +118,9 @@ def test_a_cancellation_without_a_subscription_named_is_of_the_current_one(
     assert subscriber.stripe.v1.subscriptions.retrieve(subscriber.sub).cancel_at_period_end
 
 
-def test_the_home_page_offers_each_action_and_the_way_back(every_flow, sandbox, subscriber):
+def test_the_home_page_offers_each_action_and_the_way_back(
+    every_flow: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(every_flow, subscriber.email)
     url = opened(portal(every_flow, session, flow="home", return_url=RETURN), sandbox)
     page = httpx.get(url)
@@ -123,8 +132,8 @@ def test_the_home_page_offers_each_action_and_the_way_back(every_flow, sandbox, 
 
 
 def test_the_session_is_for_the_customer_that_owns_the_subscription(
-    every_flow, sandbox, subscriber
-):
+    every_flow: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(every_flow, subscriber.email)
     assert session["customer"]["ids"] == [subscriber.newer, subscriber.customer]
     sandbox.reset_calls()
@@ -143,7 +152,9 @@ def test_the_session_is_for_the_customer_that_owns_the_subscription(
     }
 
 
-def test_the_features_say_which_flows_the_owner_allows(http, every_flow):
+def test_the_features_say_which_flows_the_owner_allows(
+    http: httpx.Client, every_flow: httpx.Client
+) -> None:
     assert start(http, "jane@example.com")["features"] == {
         "pay": True,
         "pdf": True,
@@ -172,7 +183,9 @@ ELSEWHERE = [
 
 
 @pytest.mark.parametrize("return_url", ELSEWHERE)
-def test_a_return_url_off_the_site_is_refused_before_stripe(http, sandbox, return_url):
+def test_a_return_url_off_the_site_is_refused_before_stripe(
+    http: httpx.Client, sandbox: SandboxServer, return_url: str
+) -> None:
     session = start(http, "jane@example.com")
     sandbox.reset_calls()
     answer = portal(http, session, flow="payment_method_update", return_url=return_url)
@@ -181,7 +194,9 @@ def test_a_return_url_off_the_site_is_refused_before_stripe(http, sandbox, retur
     assert sandbox.calls()["total"] == 0
 
 
-def test_flows_the_owner_has_not_turned_on_are_refused_before_stripe(http, make_proxy, sandbox):
+def test_flows_the_owner_has_not_turned_on_are_refused_before_stripe(
+    http: httpx.Client, make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     session = start(http, "jane@example.com")
     sandbox.reset_calls()
     refused = [
@@ -201,8 +216,8 @@ def test_flows_the_owner_has_not_turned_on_are_refused_before_stripe(http, make_
 
 
 def test_a_subscription_that_is_not_the_tokens_is_not_found_before_stripe(
-    every_flow, sandbox, subscriber
-):
+    every_flow: httpx.Client, sandbox: SandboxServer, subscriber: SimpleNamespace
+) -> None:
     session = start(every_flow, "jane@example.com")
     sandbox.reset_calls()
     for flow in ("subscription_cancel", "payment_method_update"):
@@ -213,7 +228,9 @@ def test_a_subscription_that_is_not_the_tokens_is_not_found_before_stripe(
     assert sandbox.calls()["total"] == 0
 
 
-def test_malformed_requests_are_refused_before_stripe(http, sandbox):
+def test_malformed_requests_are_refused_before_stripe(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session = start(http, "jane@example.com")
     sandbox.reset_calls()
     bodies: list[dict[str, object]] = [
@@ -233,7 +250,9 @@ def test_malformed_requests_are_refused_before_stripe(http, sandbox):
     assert sandbox.calls()["total"] == 0
 
 
-def test_portal_sessions_count_against_the_tokens_rate_limit(make_proxy, sandbox):
+def test_portal_sessions_count_against_the_tokens_rate_limit(
+    make_proxy: Callable[..., Proxy], sandbox: SandboxServer
+) -> None:
     proxy = make_proxy(limit_per_token="2/hour")
     with proxy.client() as client:
         session = start(client, "jane@example.com")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import jsonschema
 import pytest
 
@@ -19,7 +20,7 @@ def conforms(body: object, schema: str) -> None:
     jsonschema.Draft202012Validator(root).validate(body)
 
 
-def test_answers_match_their_documented_schemas(http):
+def test_answers_match_their_documented_schemas(http: httpx.Client) -> None:
     for email in ["jane@example.com", "twin@example.com", "nobody@example.com", "html@example.com"]:
         conforms(start(http, email), "Session")
     session = start(http, "jane@example.com", scope="all", limit=100)
@@ -31,7 +32,7 @@ def test_answers_match_their_documented_schemas(http):
         conforms(detail, "InvoiceDetail")
 
 
-def test_pay_answers_and_errors_match_their_schemas(http):
+def test_pay_answers_and_errors_match_their_schemas(http: httpx.Client) -> None:
     for email in ["nocard@example.com", "auth@example.com"]:
         session = start(http, email, scope="all")
         invoice = next(i for i in session["invoices"]["data"] if i["status"] == "open")

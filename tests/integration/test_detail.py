@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
+
+from sandbox.testing import SandboxServer
 
 from .conftest import bearer, start
 
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def invoice_with_lines(sandbox, count: int, email: str | None = None) -> tuple[str, str]:
+def invoice_with_lines(
+    sandbox: SandboxServer, count: int, email: str | None = None
+) -> tuple[str, str]:
     """A new customer's open invoice of `count` lines (line i: quantity i % 3 + 1 at 100 + i)."""
     stripe = sandbox.client()
     email = email or f"lines-{uuid.uuid4().hex[:10]}@example.com"
@@ -29,7 +34,7 @@ def invoice_with_lines(sandbox, count: int, email: str | None = None) -> tuple[s
     )
     for i in range(count):
         stripe.v1.invoice_items.create(
-            {
+            {  # type: ignore[arg-type]  # the SDK types unit_amount_decimal as Decimal
                 "customer": customer.id,
                 "invoice": invoice.id,
                 "description": f"Item {i + 1}",
@@ -41,7 +46,9 @@ def invoice_with_lines(sandbox, count: int, email: str | None = None) -> tuple[s
     return email, invoice.id
 
 
-def test_every_line_of_a_twelve_line_invoice_is_shown_for_one_extra_call(http, sandbox):
+def test_every_line_of_a_twelve_line_invoice_is_shown_for_one_extra_call(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     email, invoice_id = invoice_with_lines(sandbox, 12)
     session = start(http, email)
     assert invoice_id in [i["id"] for i in session["owed"]["data"]]
@@ -58,7 +65,9 @@ def test_every_line_of_a_twelve_line_invoice_is_shown_for_one_extra_call(http, s
     assert calls.get("GET /v1/invoices/{id}/lines") == 1
 
 
-def test_lines_past_ten_cost_one_call_per_hundred(http, sandbox):
+def test_lines_past_ten_cost_one_call_per_hundred(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     email, invoice_id = invoice_with_lines(sandbox, 215)
     session = start(http, email)
     sandbox.reset_calls()
@@ -70,7 +79,9 @@ def test_lines_past_ten_cost_one_call_per_hundred(http, sandbox):
     assert sandbox.calls()["total"] == 0
 
 
-def test_a_taxed_and_discounted_invoice_shows_its_taxes_discounts_and_bill_to(http):
+def test_a_taxed_and_discounted_invoice_shows_its_taxes_discounts_and_bill_to(
+    http: httpx.Client,
+) -> None:
     session = start(http, "jane@example.com")
     owed = {i["description"]: i for i in session["owed"]["data"]}
     invoice_id = owed["Extra seats and support"]["id"]
@@ -85,7 +96,9 @@ def test_a_taxed_and_discounted_invoice_shows_its_taxes_discounts_and_bill_to(ht
     assert detail["customer_name"] == "Jane Cooper"
 
 
-def test_the_card_paying_would_charge_is_named_before_paying(http, sandbox):
+def test_the_card_paying_would_charge_is_named_before_paying(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session = start(http, "jane@example.com")
     invoice = session["owed"]["data"][0]
     sandbox.reset_calls()
@@ -103,7 +116,9 @@ def test_the_card_paying_would_charge_is_named_before_paying(http, sandbox):
     }
 
 
-def test_a_customer_without_a_saved_method_is_told_before_paying(http, sandbox):
+def test_a_customer_without_a_saved_method_is_told_before_paying(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     email, invoice_id = invoice_with_lines(sandbox, 1)
     session = start(http, email)
     body = http.get(f"/v1/invoices/{invoice_id}/payment_method", headers=bearer(session)).json()
@@ -113,14 +128,16 @@ def test_a_customer_without_a_saved_method_is_told_before_paying(http, sandbox):
     }  # fmt: skip
 
 
-def test_the_card_of_an_invoice_never_shown_costs_no_stripe_call(http, sandbox):
+def test_the_card_of_an_invoice_never_shown_costs_no_stripe_call(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session = start(http, "jane@example.com")
     sandbox.reset_calls()
     answer = http.get("/v1/invoices/in_1NeverShown/payment_method", headers=bearer(session))
     assert answer.status_code == 404 and sandbox.calls()["total"] == 0
 
 
-def test_a_paid_invoice_has_no_card_to_confirm(http):
+def test_a_paid_invoice_has_no_card_to_confirm(http: httpx.Client) -> None:
     session = start(http, "jane@example.com", scope="all")
     paid = next(i for i in session["invoices"]["data"] if i["status"] == "paid")
     answer = http.get(f"/v1/invoices/{paid['id']}/payment_method", headers=bearer(session))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from .conftest import bearer, start
@@ -22,7 +23,7 @@ def detail_of(http: Any, status: str) -> dict[str, Any]:
     return answer.json()  # type: ignore[no-any-return]
 
 
-def test_every_line_shows_its_tax_rate_by_name_and_percentage(http):
+def test_every_line_shows_its_tax_rate_by_name_and_percentage(http: httpx.Client) -> None:
     detail = detail_of(http, "open")
     assert len(detail["lines"]) == 12 and detail["lines_has_more"] is False
     for line in detail["lines"]:
@@ -38,7 +39,7 @@ def test_every_line_shows_its_tax_rate_by_name_and_percentage(http):
     )
 
 
-def test_discounts_show_their_coupon_names(http):
+def test_discounts_show_their_coupon_names(http: httpx.Client) -> None:
     detail = detail_of(http, "open")
     names = {d["name"]: d for d in detail["discounts"]}
     assert set(names) == {"Loyal customer 10%", "Free delivery"}
@@ -48,7 +49,7 @@ def test_discounts_show_their_coupon_names(http):
     assert detail["total"] == detail["subtotal"] - detail["discount"] + detail["tax"]
 
 
-def test_the_bill_to_carries_phone_address_and_tax_id(http):
+def test_the_bill_to_carries_phone_address_and_tax_id(http: httpx.Client) -> None:
     detail = detail_of(http, "open")
     assert detail["customer_name"] == "Dana Detail" and detail["customer_phone"]
     assert detail["customer_address"]["city"] == "London"
@@ -57,7 +58,7 @@ def test_the_bill_to_carries_phone_address_and_tax_id(http):
     assert detail["paid_with"] is None
 
 
-def test_a_paid_invoice_names_the_card_that_paid_and_its_promotion_code(http):
+def test_a_paid_invoice_names_the_card_that_paid_and_its_promotion_code(http: httpx.Client) -> None:
     detail = detail_of(http, "paid")
     card = detail["paid_with"]
     assert (card["type"], card["brand"], card["last4"]) == ("card", "visa", "4242")

@@ -7,22 +7,30 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import WEBHOOK_SECRET, bearer, start, wait_for
+from sandbox.testing import SandboxServer
+
+from .conftest import WEBHOOK_SECRET, Proxy, bearer, start, wait_for
 
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def test_a_cold_session_costs_at_most_three_stripe_calls(http, sandbox):
+def test_a_cold_session_costs_at_most_three_stripe_calls(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     # The customers, the first page, and the open invoices owed.
     start(http, "jane@example.com")
     assert sandbox.calls()["total"] <= 3
 
 
-def test_a_cold_session_by_customer_id_costs_at_most_three_stripe_calls(http, sandbox, proxy):
+def test_a_cold_session_by_customer_id_costs_at_most_three_stripe_calls(
+    http: httpx.Client, sandbox: SandboxServer, proxy: Proxy
+) -> None:
     customer = start(http, "hans@example.de")["customer"]["ids"][0]
     proxy.forget_cache()
     sandbox.reset_calls()
@@ -30,7 +38,7 @@ def test_a_cold_session_by_customer_id_costs_at_most_three_stripe_calls(http, sa
     assert sandbox.calls()["total"] <= 3
 
 
-def test_every_further_page_costs_one_call(http, sandbox):
+def test_every_further_page_costs_one_call(http: httpx.Client, sandbox: SandboxServer) -> None:
     session = start(http, "big@example.com", scope="all", limit=25)
     sandbox.reset_calls()
     page = http.get(
@@ -42,14 +50,16 @@ def test_every_further_page_costs_one_call(http, sandbox):
     assert sandbox.calls()["total"] == 1
 
 
-def test_an_invoice_detail_costs_one_call_and_nothing_when_opened_again(http, sandbox):
+def test_an_invoice_detail_costs_one_call_and_nothing_when_opened_again(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session = start(http, "jane@example.com", scope="all")
     # Open invoices of up to ten lines: no line pages, no payment to read.
     shown = [i["id"] for i in session["owed"]["data"]]
     # The key's optional permissions are learned once per process (a refused call each), and
     # tax rates are kept for every customer: a paid invoice at the same tax rate asks for all
     # of them first.
-    params = {"scope": "all", "status": "paid", "limit": 100}
+    params: dict[str, str | int] = {"scope": "all", "status": "paid", "limit": 100}
     listed = http.get("/v1/invoices", params=params, headers=bearer(session)).json()["data"]
     paid = next(i for i in listed if i["description"] == "Onboarding workshop")
     http.get(f"/v1/invoices/{paid['id']}", headers=bearer(session))
@@ -62,7 +72,9 @@ def test_an_invoice_detail_costs_one_call_and_nothing_when_opened_again(http, sa
     assert sandbox.calls()["by_endpoint"] == {"GET /v1/invoices/{id}": len(shown)}
 
 
-def test_a_reload_within_the_cache_lifetime_costs_nothing(http, sandbox):
+def test_a_reload_within_the_cache_lifetime_costs_nothing(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     first = start(http, "jane@example.com")
     sandbox.reset_calls()
     again = start(http, "jane@example.com")
@@ -70,7 +82,9 @@ def test_a_reload_within_the_cache_lifetime_costs_nothing(http, sandbox):
     assert again["invoices"] == first["invoices"]
 
 
-def test_concurrent_list_requests_after_the_cache_expires_cost_one_stripe_call(make_proxy, faults):
+def test_concurrent_list_requests_after_the_cache_expires_cost_one_stripe_call(
+    make_proxy: Callable[..., Proxy], faults: SandboxServer
+) -> None:
     proxy = make_proxy(cache_seconds=0.5)
     with proxy.client() as client:
         session = start(client, "jane@example.com")
@@ -90,7 +104,9 @@ def test_concurrent_list_requests_after_the_cache_expires_cost_one_stripe_call(m
     assert faults.calls()["by_endpoint"] == {"GET /v1/invoices": 1}
 
 
-def test_a_webhook_for_the_customer_clears_the_cache(http, sandbox, proxy):
+def test_a_webhook_for_the_customer_clears_the_cache(
+    http: httpx.Client, sandbox: SandboxServer, proxy: Proxy
+) -> None:
     sandbox.set_webhook(proxy.url + "/v1/stripe/webhook", WEBHOOK_SECRET)
     try:
         session = start(http, "yuki@example.jp", scope="all", limit=100)
@@ -108,9 +124,11 @@ def test_a_webhook_for_the_customer_clears_the_cache(http, sandbox, proxy):
         sandbox.set_webhook(None, None)
 
 
-def test_a_webhook_for_another_customer_leaves_the_cache_alone(http, sandbox, proxy):
+def test_a_webhook_for_another_customer_leaves_the_cache_alone(
+    http: httpx.Client, sandbox: SandboxServer, proxy: Proxy
+) -> None:
     start(http, "jane@example.com")
-    event = {"id": "evt_1", "type": "invoice.updated"}
+    event: dict[str, Any] = {"id": "evt_1", "type": "invoice.updated"}
     event["data"] = {"object": {"object": "invoice", "id": "in_1X", "customer": "cus_Other"}}
     answer = post_event(http, event)
     assert answer.status_code == 200
@@ -119,7 +137,7 @@ def test_a_webhook_for_another_customer_leaves_the_cache_alone(http, sandbox, pr
     assert sandbox.calls()["total"] == 0
 
 
-def test_a_webhook_with_a_bad_signature_is_refused(http):
+def test_a_webhook_with_a_bad_signature_is_refused(http: httpx.Client) -> None:
     event = json.dumps({"id": "evt_1", "type": "invoice.paid", "data": {"object": {}}})
     answer = http.post(
         "/v1/stripe/webhook",
@@ -131,14 +149,14 @@ def test_a_webhook_with_a_bad_signature_is_refused(http):
     assert unsigned.status_code == 400
 
 
-def test_webhooks_are_off_without_a_secret(make_proxy):
+def test_webhooks_are_off_without_a_secret(make_proxy: Callable[..., Proxy]) -> None:
     proxy = make_proxy(webhook_secret=None)
     with proxy.client() as client:
         answer = post_event(client, {"id": "evt_1", "type": "invoice.paid", "data": {}})
     assert answer.status_code == 404
 
 
-def post_event(http, event: dict):
+def post_event(http: httpx.Client, event: dict[str, Any]) -> httpx.Response:
     payload = json.dumps(event)
     stamp = int(time.time())
     mac = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.{payload}".encode(), hashlib.sha256)

@@ -6,19 +6,21 @@ import json
 import logging
 import socket
 import time
+from typing import Any
 
+import httpx
 import pytest
 
 from edge.hashing import make_hash
 from edge.openapi import document
 
-from .conftest import ORIGIN, SECRET, bearer, signed, start
+from .conftest import ORIGIN, SECRET, Proxy, bearer, signed, start
 
 JANE = signed("jane@example.com")
 
 
 @pytest.fixture(scope="module")
-def jane(proxy) -> dict:
+def jane(proxy: Proxy) -> dict[str, Any]:
     with proxy.client() as client:
         return start(client, "jane@example.com", scope="all")
 
@@ -63,14 +65,16 @@ BAD_SESSIONS = [
 
 
 @pytest.mark.parametrize(("body", "status"), BAD_SESSIONS)
-def test_malformed_sessions_are_4xx_json_errors(http, body, status):
+def test_malformed_sessions_are_4xx_json_errors(
+    http: httpx.Client, body: str | bytes, status: int
+) -> None:
     answer = http.post("/v1/session", content=body, headers={"Content-Type": "application/json"})
     assert answer.status_code == status, answer.text
     assert answer.json()["error"]["code"] in ("invalid_request", "body_too_large")
 
 
 @pytest.mark.parametrize("media_type", ["application/x-www-form-urlencoded", "text/html", ""])
-def test_a_body_that_is_not_json_content_is_415(http, media_type):
+def test_a_body_that_is_not_json_content_is_415(http: httpx.Client, media_type: str) -> None:
     answer = http.post(
         "/v1/session", content=json.dumps(JANE), headers={"Content-Type": media_type}
     )
@@ -78,7 +82,9 @@ def test_a_body_that_is_not_json_content_is_415(http, media_type):
     assert answer.json()["error"]["code"] == "unsupported_media_type"
 
 
-def test_a_session_sent_as_text_plain_needs_no_preflight_and_is_answered(http):
+def test_a_session_sent_as_text_plain_needs_no_preflight_and_is_answered(
+    http: httpx.Client,
+) -> None:
     answer = http.post(
         "/v1/session",
         content=json.dumps(JANE),
@@ -88,7 +94,7 @@ def test_a_session_sent_as_text_plain_needs_no_preflight_and_is_answered(http):
     assert answer.headers["access-control-allow-origin"] == ORIGIN
 
 
-def test_a_text_plain_session_from_another_origin_is_not_readable_there(http):
+def test_a_text_plain_session_from_another_origin_is_not_readable_there(http: httpx.Client) -> None:
     answer = http.post(
         "/v1/session",
         content=json.dumps(JANE),
@@ -97,7 +103,7 @@ def test_a_text_plain_session_from_another_origin_is_not_readable_there(http):
     assert "access-control-allow-origin" not in answer.headers
 
 
-def test_an_oversized_body_without_a_length_is_cut_off_with_413(proxy):
+def test_an_oversized_body_without_a_length_is_cut_off_with_413(proxy: Proxy) -> None:
     chunk = b"x" * 8192
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4)) + b"0\r\n\r\n"
     head = b"POST /v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -121,7 +127,7 @@ def test_an_oversized_body_without_a_length_is_cut_off_with_413(proxy):
         "/v1/invoices/in_%2Fabc/pay",
     ],
 )
-def test_path_tricks_are_404_json(http, jane, path):
+def test_path_tricks_are_404_json(http: httpx.Client, jane: dict[str, Any], path: str) -> None:
     session = jane
     answer = raw_request(
         http.base_url.__str__().rstrip("/"),
@@ -147,7 +153,9 @@ def test_path_tricks_are_404_json(http, jane, path):
         {"limit": "１０"},
     ],
 )
-def test_malformed_queries_are_400(http, jane, query):
+def test_malformed_queries_are_400(
+    http: httpx.Client, jane: dict[str, Any], query: dict[str, str]
+) -> None:
     session = jane
     answer = http.get("/v1/invoices", params=query, headers=bearer(session))
     assert answer.status_code == 400, answer.text
@@ -164,7 +172,9 @@ def test_malformed_queries_are_400(http, jane, query):
         ("Bearer " + "x" * 9000, "invalid_token"),
     ],
 )
-def test_missing_and_forged_tokens_are_401(http, authorization, code):
+def test_missing_and_forged_tokens_are_401(
+    http: httpx.Client, authorization: str | None, code: str
+) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     for method, path in [
         ("GET", "/v1/invoices"),
@@ -178,7 +188,7 @@ def test_missing_and_forged_tokens_are_401(http, authorization, code):
         assert answer.headers["www-authenticate"] == "Bearer"
 
 
-def test_an_expired_token_is_401_expired_token(http, proxy):
+def test_an_expired_token_is_401_expired_token(http: httpx.Client, proxy: Proxy) -> None:
     from edge import tokens
 
     token, _ = tokens.issue(
@@ -195,17 +205,21 @@ def test_an_expired_token_is_401_expired_token(http, proxy):
 
 
 @pytest.mark.parametrize("key", ["x" * 256, "tab\there", "ünïcode"])
-def test_a_malformed_idempotency_key_is_400(http, jane, key):
+def test_a_malformed_idempotency_key_is_400(
+    http: httpx.Client, jane: dict[str, Any], key: str
+) -> None:
     session = jane
     invoice_id = session["invoices"]["data"][0]["id"]
     answer = http.post(
         f"/v1/invoices/{invoice_id}/pay",
-        headers={**bearer(session), "Idempotency-Key": key.encode()},
+        headers={**bearer(session), "Idempotency-Key": key.encode()},  # type: ignore[arg-type]
     )
     assert answer.status_code == 400 and answer.json()["error"]["param"] == "Idempotency-Key"
 
 
-def test_a_pay_body_other_than_an_empty_object_is_400(http, jane):
+def test_a_pay_body_other_than_an_empty_object_is_400(
+    http: httpx.Client, jane: dict[str, Any]
+) -> None:
     session = jane
     invoice_id = session["invoices"]["data"][0]["id"]
     answer = http.post(
@@ -214,12 +228,12 @@ def test_a_pay_body_other_than_an_empty_object_is_400(http, jane):
     assert answer.status_code == 400
 
 
-def test_a_wrong_method_is_405_json(http):
+def test_a_wrong_method_is_405_json(http: httpx.Client) -> None:
     answer = http.delete("/v1/session")
     assert answer.status_code == 405 and answer.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_an_allowed_origin_gets_cors_headers_and_a_preflight(http):
+def test_an_allowed_origin_gets_cors_headers_and_a_preflight(http: httpx.Client) -> None:
     preflight = http.options(
         "/v1/invoices/in_1abc/pay",
         headers={
@@ -239,7 +253,7 @@ def test_an_allowed_origin_gets_cors_headers_and_a_preflight(http):
     assert "x-request-id" in answer.headers["access-control-expose-headers"].lower()
 
 
-def test_a_foreign_origin_gets_no_cors_headers(http):
+def test_a_foreign_origin_gets_no_cors_headers(http: httpx.Client) -> None:
     answer = http.post("/v1/session", json=JANE, headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in answer.headers
     preflight = http.options(
@@ -250,7 +264,7 @@ def test_a_foreign_origin_gets_no_cors_headers(http):
     assert "access-control-allow-origin" not in preflight.headers
 
 
-def test_every_answer_has_security_headers_and_a_request_id(http):
+def test_every_answer_has_security_headers_and_a_request_id(http: httpx.Client) -> None:
     answers = [
         http.post("/v1/session", json=JANE),
         http.get("/v1/invoices"),
@@ -267,7 +281,9 @@ def test_every_answer_has_security_headers_and_a_request_id(http):
     assert echoed.headers["x-request-id"] == "trace-123"
 
 
-def test_logs_are_json_with_the_request_id_and_never_a_secret(http, proxy, caplog):
+def test_logs_are_json_with_the_request_id_and_never_a_secret(
+    http: httpx.Client, proxy: Proxy, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="invoice_portal")
     session = start(http, "jane@example.com")
     http.get("/v1/invoices", headers={**bearer(session), "X-Request-Id": "look-for-me"})
@@ -280,25 +296,27 @@ def test_logs_are_json_with_the_request_id_and_never_a_secret(http, proxy, caplo
         assert secret not in text
 
 
-def test_the_served_openapi_document_is_the_validated_one(http):
+def test_the_served_openapi_document_is_the_validated_one(http: httpx.Client) -> None:
     # tests/unit/test_openapi.py validates document() and checks it lists every route.
     assert http.get("/v1/openapi.json").json() == document()
 
 
-def test_a_method_an_endpoint_does_not_take_is_405_naming_the_ones_it_does(http):
+def test_a_method_an_endpoint_does_not_take_is_405_naming_the_ones_it_does(
+    http: httpx.Client,
+) -> None:
     answer = http.delete("/v1/session")
     assert answer.status_code == 405
     assert answer.json()["error"]["code"] == "method_not_allowed"
     assert answer.headers["allow"] == "POST"
 
 
-def test_empty_query_values_are_absent_ones(http, jane):
+def test_empty_query_values_are_absent_ones(http: httpx.Client, jane: dict[str, Any]) -> None:
     answer = http.get("/v1/invoices?limit=&scope=&status=&subscription=", headers=bearer(jane))
     assert answer.status_code == 200, answer.text
     assert len(answer.json()["data"]) <= 10
 
 
-def test_expires_written_as_a_whole_float_is_the_same_unix_time(http):
+def test_expires_written_as_a_whole_float_is_the_same_unix_time(http: httpx.Client) -> None:
     expires = int(time.time()) + 600
     body = {"email": "jane@example.com", "expires": float(expires)}
     body["hash"] = make_hash(SECRET, "jane@example.com", expires)

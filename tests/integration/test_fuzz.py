@@ -157,7 +157,9 @@ def broken_tokens(token: str, foreign: str) -> list[str]:
 
 
 @st.composite
-def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Visits) -> Case:
+def as_visitors_send(
+    draw: st.DrawFn, cases: st.SearchStrategy[Case[Any]], visits: Visits
+) -> Case[Any]:
     """A generated case, with some of its values replaced by those of real visits."""
     case = draw(cases)
 
@@ -178,9 +180,9 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
                 case.body = body
         origin = KEEP if stateful else either([ORIGIN], ["https://evil.example", "null"])
         if origin is not KEEP:
-            case.headers = {**(case.headers or {}), "Origin": origin}
+            case.headers = {**(case.headers or {}), "Origin": origin}  # type: ignore[assignment,dict-item]
     elif path == "/v1/stripe/webhook":
-        event = case.body
+        event: Any = case.body
         if isinstance(event, dict) and isinstance(event.get("data"), dict):
             obj = event["data"].get("object")
             kind = either(EVENT_TYPES)
@@ -192,7 +194,7 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
         with_signature = draw(st.sampled_from([True, False]))
         if with_signature and isinstance(event, dict | list | str | int | float):
             case.body = json.dumps(event).encode()
-            case.headers = {**(case.headers or {}), "Stripe-Signature": stripe_sign(case.body)}
+            case.headers = {**(case.headers or {}), "Stripe-Signature": stripe_sign(case.body)}  # type: ignore[assignment,dict-item]
     elif path.startswith(("/v1/invoices", "/v1/billing_portal")) and not stateful:
         # (In the stateful test the links bring the session's token and ids.)
         authorization = either(visits.tokens, visits.forged)
@@ -200,7 +202,7 @@ def as_visitors_send(draw: st.DrawFn, cases: st.SearchStrategy[Case], visits: Vi
             headers = {
                 k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"
             }
-            case.headers = headers | ({"Authorization": authorization} if authorization else {})
+            case.headers = headers | ({"Authorization": authorization} if authorization else {})  # type: ignore[assignment]
         if positive and "id" in (case.path_parameters or {}):
             invoice_id = either(visits.shown, visits.unseen)
             if invoice_id is not KEEP:
@@ -231,21 +233,21 @@ def api(fuzzed: Proxy, visits: Visits) -> schemathesis.BaseSchema:
 def load(proxy: Proxy, visits: Visits) -> schemathesis.BaseSchema:
     """The document the proxy serves, its cases sent as visitors would."""
     # Only the document's own links: those carry the session's token, inferred ones cannot.
-    only_links = {"phases": {"stateful": {"inference": {"algorithms": []}}}}
+    only_links: dict[str, Any] = {"phases": {"stateful": {"inference": {"algorithms": []}}}}
     schema = schemathesis.openapi.from_url(
         f"{proxy.url}/v1/openapi.json", config=schemathesis.Config.from_dict(only_links)
     )
 
     def before_generate_case(
-        context: schemathesis.HookContext, cases: st.SearchStrategy[Case]
-    ) -> st.SearchStrategy[Case]:
+        context: schemathesis.HookContext, cases: st.SearchStrategy[Case[Any]]
+    ) -> st.SearchStrategy[Case[Any]]:
         return as_visitors_send(cases, visits)
 
     schema.hooks.register_hook_with_name(before_generate_case, "before_generate_case")
     return schema
 
 
-def fuzz(operation: schemathesis.APIOperation, examples: int) -> Counter[int]:
+def fuzz(operation: schemathesis.APIOperation[Any, Any, Any, Any], examples: int) -> Counter[int]:
     """Send generated cases, valid and invalid, and check every answer; their statuses."""
     answered: Counter[int] = Counter()
     modes = [schemathesis.GenerationMode.POSITIVE]
@@ -264,7 +266,7 @@ def fuzz(operation: schemathesis.APIOperation, examples: int) -> Counter[int]:
             phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
             suppress_health_check=list(hypothesis.HealthCheck),
         )
-        def call(case: Case) -> None:
+        def call(case: Case[Any]) -> None:
             answered[case.call_and_validate(checks=CHECKS).status_code] += 1
 
         call()
@@ -321,7 +323,11 @@ def test_signed_events_with_odd_ids_are_answered_as_documented(
     named = "id" if about == "customer" else "customer"
     for odd in ODD_IDS:
         for field in (named, "email"):
-            event = {"id": f"evt_{next(EVENT_IDS)}", "type": kind, "data": {"object": {}}}
+            event: dict[str, Any] = {
+                "id": f"evt_{next(EVENT_IDS)}",
+                "type": kind,
+                "data": {"object": {}},
+            }
             event["data"]["object"] = {"object": about, field: odd}
             payload = json.dumps(event).encode()
             headers = {"Stripe-Signature": stripe_sign(payload)}
@@ -335,12 +341,12 @@ def test_sessions_lead_to_invoices_without_a_server_error_or_an_undocumented_ans
     answered: Counter[tuple[str, int]] = Counter()
 
     class Visit(api.as_state_machine()):  # type: ignore[misc]
-        def after_call(self, response: Response, case: Case) -> None:
+        def after_call(self, response: Response, case: Case[Any]) -> None:
             super().after_call(response, case)
             answered[case.operation.label, response.status_code] += 1
 
         def validate_response(
-            self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any
+            self, response: Response, case: Case[Any], additional_checks: Any = None, **kwargs: Any
         ) -> None:
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 
+from sandbox.testing import SandboxServer
+
 from .conftest import SECRET, WEBHOOK_SECRET, LogLines
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -38,7 +40,7 @@ def test_the_suite_logged_requests_with_their_refusal_codes(log_lines: LogLines)
 
 
 def test_no_line_holds_an_email_name_token_hash_key_or_stripe_message(
-    log_lines: LogLines, sandbox
+    log_lines: LogLines, sandbox: SandboxServer
 ) -> None:
     names = [
         customer.name

@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
+
+from sandbox.testing import SandboxServer
 
 from .conftest import bearer, start, walk
 
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def newest_first(invoices: list[dict]) -> bool:
+def newest_first(invoices: list[dict[str, Any]]) -> bool:
     created = [i["created"] for i in invoices]
     return created == sorted(created, reverse=True)
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10])
-def test_twin_customers_are_merged_newest_first_across_pages_without_repeats(http, sandbox, limit):
+def test_twin_customers_are_merged_newest_first_across_pages_without_repeats(
+    http: httpx.Client, sandbox: SandboxServer, limit: int
+) -> None:
     session = start(http, "twin@example.com", scope="all", limit=limit)
     seen = walk(http, session, scope="all", limit=limit)
     ids = [i["id"] for i in seen]
@@ -29,7 +36,9 @@ def test_twin_customers_are_merged_newest_first_across_pages_without_repeats(htt
     assert set(ids) == expected
 
 
-def test_a_big_customer_pages_through_with_one_stripe_call_per_page(http, sandbox):
+def test_a_big_customer_pages_through_with_one_stripe_call_per_page(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session = start(http, "big@example.com", scope="all", limit=100)
     page = session["invoices"]
     assert len(page["data"]) == 100 and page["has_more"]
@@ -48,7 +57,7 @@ def test_a_big_customer_pages_through_with_one_stripe_call_per_page(http, sandbo
     assert newest_first(seen)
 
 
-def test_a_cursor_that_is_not_one_is_refused(http):
+def test_a_cursor_that_is_not_one_is_refused(http: httpx.Client) -> None:
     session = start(http, "twin@example.com", scope="all")
     for cursor in ["in_doesnotexist", "m1.!!!", "m1." + "A" * 50, "../x"]:
         answer = http.get(

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import threading
 import uuid
+from typing import Any
 
+import httpx
 import pytest
+
+from sandbox.testing import SandboxServer
 
 from .conftest import bearer, start
 
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def open_invoice(http, email: str, index: int = 0) -> tuple[dict, str]:
+def open_invoice(http: httpx.Client, email: str, index: int = 0) -> tuple[dict[str, Any], str]:
     session = (
         start(http, email, scope="all", status=None) if False else start(http, email, scope="all")
     )
@@ -23,12 +27,16 @@ def open_invoice(http, email: str, index: int = 0) -> tuple[dict, str]:
     return session, listed["data"][0]["id"]
 
 
-def pay(http, session: dict, invoice_id: str, key: str | None = None):
+def pay(
+    http: httpx.Client, session: dict[str, Any], invoice_id: str, key: str | None = None
+) -> httpx.Response:
     headers = bearer(session) | ({"Idempotency-Key": key} if key else {})
     return http.post(f"/v1/invoices/{invoice_id}/pay", headers=headers)
 
 
-def test_paying_an_open_invoice_with_the_saved_card_marks_it_paid(http, sandbox):
+def test_paying_an_open_invoice_with_the_saved_card_marks_it_paid(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session, invoice_id = open_invoice(http, "hans@example.de")
     answer = pay(http, session, invoice_id, str(uuid.uuid4()))
     assert answer.status_code == 200, answer.text
@@ -39,12 +47,14 @@ def test_paying_an_open_invoice_with_the_saved_card_marks_it_paid(http, sandbox)
     assert detail["status"] == "paid"
 
 
-def test_a_double_click_with_one_idempotency_key_is_one_payment(http, sandbox):
+def test_a_double_click_with_one_idempotency_key_is_one_payment(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session, invoice_id = open_invoice(http, "jane@example.com")
     stripe = sandbox.client()
     attempts = stripe.v1.invoices.retrieve(invoice_id).attempt_count
     key = str(uuid.uuid4())
-    answers: list = []
+    answers: list[httpx.Response] = []
 
     def click() -> None:
         answers.append(pay(http, session, invoice_id, key))
@@ -69,14 +79,14 @@ def test_a_double_click_with_one_idempotency_key_is_one_payment(http, sandbox):
     assert calls["POST /v1/invoices/{id}/pay"] == 3
 
 
-def test_paying_again_with_a_new_key_is_refused_as_not_payable(http):
+def test_paying_again_with_a_new_key_is_refused_as_not_payable(http: httpx.Client) -> None:
     session, invoice_id = open_invoice(http, "amelie@example.fr")
     assert pay(http, session, invoice_id, "first-click").status_code == 200
     again = pay(http, session, invoice_id, "second-click")
     assert again.status_code == 409 and again.json()["error"]["code"] == "invoice_not_payable"
 
 
-def test_a_declined_card_is_402_with_the_decline_code(http):
+def test_a_declined_card_is_402_with_the_decline_code(http: httpx.Client) -> None:
     session, invoice_id = open_invoice(http, "decline@example.com")
     answer = pay(http, session, invoice_id, str(uuid.uuid4()))
     assert answer.status_code == 402
@@ -85,7 +95,9 @@ def test_a_declined_card_is_402_with_the_decline_code(http):
     assert error["message"]
 
 
-def test_a_card_needing_authentication_sends_the_customer_to_the_hosted_page(http):
+def test_a_card_needing_authentication_sends_the_customer_to_the_hosted_page(
+    http: httpx.Client,
+) -> None:
     session, invoice_id = open_invoice(http, "auth@example.com")
     answer = pay(http, session, invoice_id, str(uuid.uuid4()))
     assert answer.status_code == 200
@@ -94,7 +106,9 @@ def test_a_card_needing_authentication_sends_the_customer_to_the_hosted_page(htt
     assert body["hosted_invoice_url"].startswith("http")
 
 
-def test_a_customer_without_a_saved_card_is_sent_to_the_hosted_page(http, sandbox):
+def test_a_customer_without_a_saved_card_is_sent_to_the_hosted_page(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     session, invoice_id = open_invoice(http, "nocard@example.com")
     sandbox.reset_calls()
     answer = pay(http, session, invoice_id)
@@ -109,7 +123,7 @@ def test_a_customer_without_a_saved_card_is_sent_to_the_hosted_page(http, sandbo
     assert sandbox.calls()["by_endpoint"].get("POST /v1/invoices/{id}/pay", 0) == 0
 
 
-def test_a_paid_invoice_is_not_payable(http):
+def test_a_paid_invoice_is_not_payable(http: httpx.Client) -> None:
     session = start(http, "jane@example.com", scope="all")
     paid = http.get(
         "/v1/invoices",

@@ -6,16 +6,24 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Callable
 
+import httpx
 import pytest
 
-from .conftest import signed, start
+from sandbox.testing import SandboxServer
+
+from .conftest import Proxy, signed, start
 
 
 @pytest.mark.parametrize(("status", "failures"), [(429, 1), (500, 2)])
 def test_a_few_stripe_failures_are_retried_and_the_answer_is_good(
-    http, faults, status, failures, caplog
-):
+    http: httpx.Client,
+    faults: SandboxServer,
+    status: int,
+    failures: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.WARNING, logger="invoice_portal")
     faults.fault(status, failures, "/v1/customers")
     answer = http.post("/v1/session", json=signed("jane@example.com"))
@@ -28,7 +36,9 @@ def test_a_few_stripe_failures_are_retried_and_the_answer_is_good(
     assert {r["request_id"] for r in retries} == {answer.headers["x-request-id"]}
 
 
-def test_stripe_rate_limiting_the_proxy_is_retried_once_then_answered_429(http, faults):
+def test_stripe_rate_limiting_the_proxy_is_retried_once_then_answered_429(
+    http: httpx.Client, faults: SandboxServer
+) -> None:
     faults.fault(429, 10, "/v1/customers")
     answer = http.post("/v1/session", json=signed("jane@example.com"))
     assert answer.status_code == 429
@@ -37,14 +47,18 @@ def test_stripe_rate_limiting_the_proxy_is_retried_once_then_answered_429(http, 
     assert faults.calls()["by_endpoint"]["GET /v1/customers"] == 2
 
 
-def test_persistent_stripe_errors_become_502_upstream_unavailable(http, faults):
+def test_persistent_stripe_errors_become_502_upstream_unavailable(
+    http: httpx.Client, faults: SandboxServer
+) -> None:
     faults.fault(500, 1000)
     answer = http.post("/v1/session", json=signed("jane@example.com"))
     assert answer.status_code == 502
     assert answer.json()["error"]["code"] == "upstream_unavailable"
 
 
-def test_a_hanging_stripe_becomes_504_within_the_deadline(make_proxy, faults):
+def test_a_hanging_stripe_becomes_504_within_the_deadline(
+    make_proxy: Callable[..., Proxy], faults: SandboxServer
+) -> None:
     proxy = make_proxy(stripe_timeout=0.3, stripe_deadline=1.0)
     faults.hang(5, 100)
     started = time.monotonic()
@@ -55,14 +69,18 @@ def test_a_hanging_stripe_becomes_504_within_the_deadline(make_proxy, faults):
     assert time.monotonic() - started < 3
 
 
-def test_a_slow_answer_within_the_timeout_is_fine(make_proxy, faults):
+def test_a_slow_answer_within_the_timeout_is_fine(
+    make_proxy: Callable[..., Proxy], faults: SandboxServer
+) -> None:
     proxy = make_proxy(stripe_timeout=2.0, stripe_deadline=4.0)
     faults.latency(200)
     with proxy.client() as client:
         assert start(client, "jane@example.com")["no_user"] is False
 
 
-def test_an_unreachable_stripe_is_502_and_the_key_never_shows(make_proxy):
+def test_an_unreachable_stripe_is_502_and_the_key_never_shows(
+    make_proxy: Callable[..., Proxy],
+) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"

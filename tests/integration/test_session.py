@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
 
 from edge.hashing import CLOCK_SKEW, make_hash
+from sandbox.testing import SandboxServer
 
-from .conftest import SECRET, bearer, signed, start
+from .conftest import SECRET, Proxy, bearer, signed, start
 
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
-def test_a_session_answers_token_features_subscriptions_and_the_first_page(http):
+def test_a_session_answers_token_features_subscriptions_and_the_first_page(
+    http: httpx.Client,
+) -> None:
     session = start(http, "jane@example.com")
     assert session["no_user"] is False
     assert session["livemode"] is False
@@ -34,14 +40,16 @@ def test_a_session_answers_token_features_subscriptions_and_the_first_page(http)
     assert all(i["currency"] == "usd" for i in page["data"])
 
 
-def test_drafts_are_never_shown(http):
+def test_drafts_are_never_shown(http: httpx.Client) -> None:
     session = start(http, "jane@example.com", scope="all", limit=100)
     statuses = {i["status"] for i in session["invoices"]["data"]}
     assert "draft" not in statuses
     assert {"open", "paid"} <= statuses
 
 
-def test_show_all_includes_one_time_invoices_that_the_subscription_scope_leaves_out(http):
+def test_show_all_includes_one_time_invoices_that_the_subscription_scope_leaves_out(
+    http: httpx.Client,
+) -> None:
     subscription = start(http, "jane@example.com", limit=100)
     everything = start(http, "jane@example.com", scope="all", limit=100)
     assert everything["scope"] == "all" and everything["subscription"] is None
@@ -55,13 +63,15 @@ def test_show_all_includes_one_time_invoices_that_the_subscription_scope_leaves_
     ("email", "currency"),
     [("hans@example.de", "eur"), ("yuki@example.jp", "jpy")],
 )
-def test_customers_see_their_invoices_in_their_currency(http, email, currency):
+def test_customers_see_their_invoices_in_their_currency(
+    http: httpx.Client, email: str, currency: str
+) -> None:
     session = start(http, email, scope="all")
     assert session["invoices"]["data"]
     assert {i["currency"] for i in session["invoices"]["data"]} == {currency}
 
 
-def test_an_email_without_a_stripe_customer_gets_an_empty_portal(http):
+def test_an_email_without_a_stripe_customer_gets_an_empty_portal(http: httpx.Client) -> None:
     session = start(http, "nobody@example.com")
     assert session["no_user"] is True and session["customer"] is None
     assert session["invoices"]["data"] == [] and session["invoices"]["has_more"] is False
@@ -69,18 +79,20 @@ def test_an_email_without_a_stripe_customer_gets_an_empty_portal(http):
     assert listed.status_code == 200 and listed.json()["data"] == []
 
 
-def test_a_customer_without_invoices_gets_an_empty_list(http):
+def test_a_customer_without_invoices_gets_an_empty_list(http: httpx.Client) -> None:
     session = start(http, "empty@example.com")
     assert session["no_user"] is False and session["customer"] is not None
     assert session["invoices"]["data"] == [] and session["scope"] == "all"
 
 
-def test_another_spelling_of_the_email_finds_the_customer_and_says_so(http):
+def test_another_spelling_of_the_email_finds_the_customer_and_says_so(http: httpx.Client) -> None:
     session = start(http, "JANE@example.com")
     assert session["no_user"] is False and session["email_matched"] == "case_insensitive"
 
 
-def test_a_customer_id_opens_the_same_portal_as_its_email(http, sandbox):
+def test_a_customer_id_opens_the_same_portal_as_its_email(
+    http: httpx.Client, sandbox: SandboxServer
+) -> None:
     by_email = start(http, "hans@example.de", scope="all")
     customer_id = by_email["customer"]["ids"][0]
     by_id = start(http, customer_id, scope="all")
@@ -88,19 +100,19 @@ def test_a_customer_id_opens_the_same_portal_as_its_email(http, sandbox):
     assert by_id["invoices"]["data"] == by_email["invoices"]["data"]
 
 
-def test_an_unknown_customer_id_with_a_valid_hash_gets_an_empty_portal(http):
+def test_an_unknown_customer_id_with_a_valid_hash_gets_an_empty_portal(http: httpx.Client) -> None:
     session = start(http, "cus_DoesNotExist000")
     assert session["no_user"] is True and session["invoices"]["data"] == []
 
 
-def test_two_stripe_customers_with_one_email_are_merged(http):
+def test_two_stripe_customers_with_one_email_are_merged(http: httpx.Client) -> None:
     session = start(http, "twin@example.com", scope="all")
     assert session["merged_customers"] == 2 and len(session["customer"]["ids"]) == 2
     owners = {i["customer"] for i in session["invoices"]["data"]}
     assert owners == set(session["customer"]["ids"])
 
 
-def test_a_chosen_subscription_shows_only_its_invoices(http):
+def test_a_chosen_subscription_shows_only_its_invoices(http: httpx.Client) -> None:
     first = start(http, "multi@example.com")
     assert len(first["subscriptions"]) >= 2
     other = next(s["id"] for s in first["subscriptions"] if s["id"] != first["subscription"])
@@ -112,7 +124,7 @@ def test_a_chosen_subscription_shows_only_its_invoices(http):
     assert listed.json()["data"] == chosen["invoices"]["data"]
 
 
-def test_another_customers_subscription_is_not_found(http):
+def test_another_customers_subscription_is_not_found(http: httpx.Client) -> None:
     jane = start(http, "jane@example.com")
     multi = start(http, "multi@example.com")
     answer = http.post(
@@ -125,7 +137,7 @@ def test_another_customers_subscription_is_not_found(http):
     assert listed.status_code == 404
 
 
-def test_status_filter_is_applied(http):
+def test_status_filter_is_applied(http: httpx.Client) -> None:
     session = start(http, "jane@example.com")
     answer = http.get(
         "/v1/invoices", params={"scope": "all", "status": "paid"}, headers=bearer(session)
@@ -134,7 +146,7 @@ def test_status_filter_is_applied(http):
     assert answer.json()["data"] and {i["status"] for i in answer.json()["data"]} == {"paid"}
 
 
-def test_html_in_names_comes_back_as_plain_json_text(http):
+def test_html_in_names_comes_back_as_plain_json_text(http: httpx.Client) -> None:
     session = start(http, "html@example.com", scope="all")
     answer = http.get(
         f"/v1/invoices/{session['invoices']['data'][0]['id']}", headers=bearer(session)
@@ -144,7 +156,7 @@ def test_html_in_names_comes_back_as_plain_json_text(http):
     assert any("<" in (t or "") for t in texts)
 
 
-def test_invoice_detail_has_lines_and_totals(http):
+def test_invoice_detail_has_lines_and_totals(http: httpx.Client) -> None:
     session = start(http, "jane@example.com", scope="all")
     invoice_id = session["invoices"]["data"][0]["id"]
     detail = http.get(f"/v1/invoices/{invoice_id}", headers=bearer(session)).json()
@@ -157,7 +169,7 @@ def test_invoice_detail_has_lines_and_totals(http):
     assert detail["total"] == detail["subtotal"] + detail["tax"] - detail["discount"]
 
 
-def test_pdf_is_a_redirect_or_json_for_the_embed(http):
+def test_pdf_is_a_redirect_or_json_for_the_embed(http: httpx.Client) -> None:
     session = start(http, "jane@example.com", scope="all")
     invoice_id = session["invoices"]["data"][0]["id"]
     redirect = http.get(f"/v1/invoices/{invoice_id}/pdf", headers=bearer(session))
@@ -193,20 +205,22 @@ def test_pdf_is_a_redirect_or_json_for_the_embed(http):
         ),
     ],
 )
-def test_wrong_missing_and_expired_hashes_are_refused_with_403(http, sandbox, body, code):
+def test_wrong_missing_and_expired_hashes_are_refused_with_403(
+    http: httpx.Client, sandbox: SandboxServer, body: dict[str, Any], code: str
+) -> None:
     answer = http.post("/v1/session", json=body)
     assert answer.status_code == 403 and answer.json()["error"]["code"] == code
     assert sandbox.calls()["total"] == 0
 
 
-def test_an_expiring_hash_opens_a_session(http):
+def test_an_expiring_hash_opens_a_session(http: httpx.Client) -> None:
     expires = int(time.time()) + 600
     body = {"email": "jane@example.com", "expires": expires}
     body["hash"] = make_hash(SECRET, "jane@example.com", expires)
     assert http.post("/v1/session", json=body).status_code == 200
 
 
-def test_a_session_token_never_outlives_its_expiring_hash(http):
+def test_a_session_token_never_outlives_its_expiring_hash(http: httpx.Client) -> None:
     # Two seconds before the end of the clock-skew grace an expired hash still opens a session.
     hash_ends = int(time.time()) + 2
     expires = hash_ends - CLOCK_SKEW
@@ -221,7 +235,7 @@ def test_a_session_token_never_outlives_its_expiring_hash(http):
     assert renewed.status_code == 403 and renewed.json()["error"]["code"] == "expired_hash"
 
 
-def test_the_owner_can_require_expiring_hashes(make_proxy):
+def test_the_owner_can_require_expiring_hashes(make_proxy: Callable[..., Proxy]) -> None:
     proxy = make_proxy(require_expiring_hash=True)
     with proxy.client() as client:
         answer = client.post("/v1/session", json=signed("jane@example.com"))
@@ -229,14 +243,16 @@ def test_the_owner_can_require_expiring_hashes(make_proxy):
     assert answer.json()["error"]["code"] == "expiring_hash_required"
 
 
-def test_hash_checks_can_be_turned_off_in_test_mode(make_proxy):
+def test_hash_checks_can_be_turned_off_in_test_mode(make_proxy: Callable[..., Proxy]) -> None:
     proxy = make_proxy(require_hash=False)
     with proxy.client() as client:
         answer = client.post("/v1/session", json={"email": "jane@example.com"})
     assert answer.status_code == 200 and answer.json()["no_user"] is False
 
 
-def test_disabled_features_are_refused_even_when_called_directly(make_proxy, http):
+def test_disabled_features_are_refused_even_when_called_directly(
+    make_proxy: Callable[..., Proxy], http: httpx.Client
+) -> None:
     proxy = make_proxy(allow_pay=False, allow_pdf=False, allow_show_all=False)
     with proxy.client() as client:
         session = start(client, "jane@example.com")

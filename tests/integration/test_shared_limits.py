@@ -17,6 +17,7 @@ import pytest
 
 from edge.app import JsonLines
 from edge.store import REDIS_RETRY_SECONDS
+from sandbox.testing import SandboxServer
 from tests.redis_server import RedisServer
 
 from .conftest import ORIGIN, Proxy, bearer, signed, start, wait_for
@@ -85,7 +86,9 @@ def assert_rate_limited(answer: httpx.Response) -> None:
     assert int(answer.headers["Retry-After"]) == error["retry_after"] >= 1
 
 
-def test_replicas_share_the_limit_per_token(make_proxy, redis_server):
+def test_replicas_share_the_limit_per_token(
+    make_proxy: Callable[..., Proxy], redis_server: RedisServer
+) -> None:
     a, b = replicas(make_proxy, redis_server, limit_per_token=RATE)
     with a.client() as on_a, b.client() as on_b:
         session = start(on_a, "jane@example.com")
@@ -101,7 +104,9 @@ def test_replicas_share_the_limit_per_token(make_proxy, redis_server):
         ("limit_session_per_ip", [f"visitor{n}@example.com" for n in range(6)]),
     ],
 )
-def test_replicas_share_the_session_limits(make_proxy, redis_server, limit, identifiers):
+def test_replicas_share_the_session_limits(
+    make_proxy: Callable[..., Proxy], redis_server: RedisServer, limit: str, identifiers: list[str]
+) -> None:
     a, b = replicas(make_proxy, redis_server, **{limit: RATE})
     with a.client() as on_a, b.client() as on_b:
         answers = [
@@ -112,7 +117,9 @@ def test_replicas_share_the_session_limits(make_proxy, redis_server, limit, iden
     assert_rate_limited(answers[-1])
 
 
-def test_an_invoice_listed_by_one_replica_opens_on_the_other(make_proxy, redis_server, sandbox):
+def test_an_invoice_listed_by_one_replica_opens_on_the_other(
+    make_proxy: Callable[..., Proxy], redis_server: RedisServer, sandbox: SandboxServer
+) -> None:
     a, b = replicas(make_proxy, redis_server)
     with a.client() as on_a, b.client() as on_b:
         session = start(on_a, "jane@example.com", scope="all", limit=1)
@@ -148,8 +155,8 @@ def test_an_invoice_listed_by_one_replica_opens_on_the_other(make_proxy, redis_s
 
 
 def test_replicas_serve_on_their_own_limits_while_redis_is_away_then_share_again(
-    make_proxy, redis_server, events
-):
+    make_proxy: Callable[..., Proxy], redis_server: RedisServer, events: Events
+) -> None:
     a, b = replicas(make_proxy, redis_server, limit_per_token=RATE)
     with a.client() as on_a, b.client() as on_b:
         session = start(on_a, "jane@example.com")
@@ -191,7 +198,9 @@ def test_replicas_serve_on_their_own_limits_while_redis_is_away_then_share_again
     assert_rate_limited(answers[-1])
 
 
-def test_a_redis_down_at_start_leaves_the_proxy_serving_on_memory(make_proxy, redis_server, events):
+def test_a_redis_down_at_start_leaves_the_proxy_serving_on_memory(
+    make_proxy: Callable[..., Proxy], redis_server: RedisServer, events: Events
+) -> None:
     redis_server.stop()
     proxy = make_proxy(redis_url=redis_server.url, limit_per_token=RATE)
     with proxy.client() as client:
@@ -204,7 +213,7 @@ def test_a_redis_down_at_start_leaves_the_proxy_serving_on_memory(make_proxy, re
 
 
 @pytest.mark.parametrize("url", ["http://x", "localhost:6379"])
-def test_serve_refuses_a_redis_url_that_is_not_redis(url):
+def test_serve_refuses_a_redis_url_that_is_not_redis(url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "STRIPE_"))}
     env |= {
         "STRIPE_SECRET_KEY": "rk_test_cli",

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import stripe
@@ -135,13 +135,13 @@ def plan(client: stripe.StripeClient, customer: stripe.Customer) -> SimpleNamesp
     )  # fmt: skip
     yearly = client.v1.prices.create(
         {"currency": "usd", "unit_amount": 15000, "recurring": {"interval": "year"},
-         "product": monthly.product, "nickname": "Portal plan (yearly)"}
+         "product": cast(str, monthly.product), "nickname": "Portal plan (yearly)"}
     )  # fmt: skip
-    items = [{"price": monthly.id}]
+    items: list[stripe.params.SubscriptionCreateParamsItem] = [{"price": monthly.id}]
     sub = client.v1.subscriptions.create({"customer": customer.id, "items": items})
 
     def configuration(cancel_mode: str = "at_period_end", **features: Any) -> Any:
-        return client.v1.billing_portal.configurations.create({"features": {
+        return client.v1.billing_portal.configurations.create({"features": cast(Any, {
             "payment_method_update": {"enabled": True},
             "subscription_cancel": {"enabled": True, "mode": cancel_mode},
             "subscription_update": {
@@ -149,7 +149,7 @@ def plan(client: stripe.StripeClient, customer: stripe.Customer) -> SimpleNamesp
                 "products": [{"product": monthly.product, "prices": [monthly.id, yearly.id]}],
             },
             **features,
-        }})  # fmt: skip
+        })})  # fmt: skip
 
     return SimpleNamespace(
         customer=customer, sub=sub, monthly=monthly, yearly=yearly,

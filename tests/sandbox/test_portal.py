@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import stripe
+
+from sandbox.testing import SandboxServer
+
+if TYPE_CHECKING:
+    from stripe.params.billing_portal import SessionCreateParams
 
 RETURN = "https://shop.example.com/account"
 
 
 def session(client: stripe.StripeClient, customer: str, **params: Any) -> Any:
     return client.v1.billing_portal.sessions.create(
-        {"customer": customer, "return_url": RETURN, **params}
+        cast("SessionCreateParams", {"customer": customer, "return_url": RETURN, **params})
     )
 
 
@@ -22,7 +28,9 @@ def refused(call: Any) -> stripe.StripeError:
     return caught.value
 
 
-def test_a_session_without_a_flow_uses_the_default_configuration(sandbox, client, personas):
+def test_a_session_without_a_flow_uses_the_default_configuration(
+    sandbox: SandboxServer, client: stripe.StripeClient, personas: dict[str, Any]
+) -> None:
     jane = personas["customers"]["jane@example.com"][0]
     made = session(client, jane, locale="de")
     default = client.v1.billing_portal.configurations.list({"is_default": True}).data
@@ -37,7 +45,9 @@ def test_a_session_without_a_flow_uses_the_default_configuration(sandbox, client
     assert made.url.startswith(sandbox.url + "/p/session/test_")
 
 
-def test_the_demo_default_configuration_offers_every_feature_the_seed_turns_on(client):
+def test_the_demo_default_configuration_offers_every_feature_the_seed_turns_on(
+    client: stripe.StripeClient,
+) -> None:
     config = client.v1.billing_portal.configurations.list({"is_default": True}).data[0]
     features = config.features
     assert features.payment_method_update.enabled is True
@@ -52,7 +62,9 @@ def test_the_demo_default_configuration_offers_every_feature_the_seed_turns_on(c
 @pytest.mark.parametrize(
     "kind", ["subscription_update", "subscription_cancel", "subscription_update_confirm"]
 )
-def test_each_subscription_flow_names_its_subscription(client, plan, kind):
+def test_each_subscription_flow_names_its_subscription(
+    client: stripe.StripeClient, plan: SimpleNamespace, kind: str
+) -> None:
     given: dict[str, Any] = {"subscription": plan.sub.id}
     if kind == "subscription_update_confirm":
         given["items"] = [{"id": plan.sub["items"].data[0].id, "price": plan.yearly.id}]
@@ -71,7 +83,9 @@ def test_each_subscription_flow_names_its_subscription(client, plan, kind):
         assert [(i.id, i.price) for i in items] == [(given["items"][0]["id"], plan.yearly.id)]
 
 
-def test_a_payment_method_update_flow_redirects_where_asked(client, customer):
+def test_a_payment_method_update_flow_redirects_where_asked(
+    client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
     made = session(
         client,
         customer.id,
@@ -92,10 +106,13 @@ def test_a_payment_method_update_flow_redirects_where_asked(client, customer):
     assert after.redirect.return_url == "https://shop.example.com/updated"
 
 
-def test_the_configuration_can_be_expanded(client, customer):
+def test_the_configuration_can_be_expanded(
+    client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
     made = client.v1.billing_portal.sessions.create(
         {"customer": customer.id, "expand": ["configuration"]}
     )
+    assert isinstance(made.configuration, stripe.billing_portal.Configuration)
     assert made.configuration.object == "billing_portal.configuration"
     assert made.return_url is None
 
@@ -158,43 +175,55 @@ def fill(value: Any, names: dict[str, str]) -> Any:
 
 
 @pytest.mark.parametrize("case", list(INVALID))
-def test_invalid_requests_get_stripes_errors_and_make_no_session(client, plan, case):
+def test_invalid_requests_get_stripes_errors_and_make_no_session(
+    client: stripe.StripeClient, plan: SimpleNamespace, case: str
+) -> None:
     params, status, code, param = INVALID[case]
     params = fill(params, {"sub": plan.sub.id, "yearly": plan.yearly.id})
-    body = {"customer": plan.customer.id, "configuration": plan.config.id, **params}
+    body: Any = {"customer": plan.customer.id, "configuration": plan.config.id, **params}
     error = refused(lambda: client.v1.billing_portal.sessions.create(body))
     assert error.http_status == status
+    assert error.error is not None
     assert error.error.type == "invalid_request_error"
     assert (error.code, error.error.param) == (code, param)
 
 
-def test_a_subscription_of_another_customer_is_refused(client, plan, personas):
+def test_a_subscription_of_another_customer_is_refused(
+    client: stripe.StripeClient, plan: SimpleNamespace, personas: dict[str, Any]
+) -> None:
     jane = personas["customers"]["jane@example.com"][0]
     flow = {"type": "subscription_cancel", "subscription_cancel": {"subscription": plan.sub.id}}
     error = refused(lambda: session(client, jane, flow_data=flow))
-    assert error.http_status == 400
+    assert error.http_status == 400 and error.error is not None
     assert error.error.param == "flow_data[subscription_cancel][subscription]"
     assert "does not belong to the customer" in error.user_message
 
 
-def test_a_canceled_subscription_cannot_be_canceled_again(client, plan):
+def test_a_canceled_subscription_cannot_be_canceled_again(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     client.v1.subscriptions.cancel(plan.sub.id)
     flow = {"type": "subscription_cancel", "subscription_cancel": {"subscription": plan.sub.id}}
     error = refused(lambda: session(client, plan.customer.id, flow_data=flow))
     assert error.http_status == 400 and "canceled" in error.user_message
 
 
-def test_a_flow_needs_its_feature_enabled(client, plan):
+def test_a_flow_needs_its_feature_enabled(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     config = plan.configuration(subscription_cancel={"enabled": False})
     flow = {"type": "subscription_cancel", "subscription_cancel": {"subscription": plan.sub.id}}
     error = refused(
         lambda: session(client, plan.customer.id, configuration=config.id, flow_data=flow)
     )
+    assert error.error is not None
     assert error.http_status == 400 and error.error.param == "flow_data[type]"
     assert "subscription_cancel" in error.user_message
 
 
-def test_a_plan_change_needs_a_product_the_configuration_offers(client, customer, plan):
+def test_a_plan_change_needs_a_product_the_configuration_offers(
+    client: stripe.StripeClient, customer: stripe.Customer, plan: SimpleNamespace
+) -> None:
     other = client.v1.prices.create(
         {"currency": "usd", "unit_amount": 300, "recurring": {"interval": "month"},
          "product_data": {"name": "Not offered"}}
@@ -207,7 +236,9 @@ def test_a_plan_change_needs_a_product_the_configuration_offers(client, customer
     assert error.http_status == 400
 
 
-def test_configurations_are_created_retrieved_listed_and_updated(client, plan):
+def test_configurations_are_created_retrieved_listed_and_updated(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     config = plan.config
     assert (config.object, config.is_default, config.active) == (
         "billing_portal.configuration",
@@ -222,6 +253,7 @@ def test_configurations_are_created_retrieved_listed_and_updated(client, plan):
     )
     assert (updated.default_return_url, updated.active) == (RETURN, False)
     error = refused(lambda: session(client, plan.customer.id, configuration=config.id))
+    assert error.error is not None
     assert error.http_status == 400 and error.error.param == "configuration"
 
 
@@ -250,11 +282,17 @@ def test_configurations_are_created_retrieved_listed_and_updated(client, plan):
         ),
     ],
 )  # fmt: skip
-def test_a_configuration_needs_consistent_features(client, plan, features, param, message):
+def test_a_configuration_needs_consistent_features(
+    client: stripe.StripeClient,
+    plan: SimpleNamespace,
+    features: dict[str, Any],
+    param: str | None,
+    message: str | None,
+) -> None:
     names = {"product": plan.monthly.product, "price": plan.monthly.id}
-    params = {"features": fill(features, names)} if features else {}
+    params: Any = {"features": fill(features, names)} if features else {}
     error = refused(lambda: client.v1.billing_portal.configurations.create(params))
-    assert error.http_status == 400
+    assert error.http_status == 400 and error.error is not None
     if param:
         assert (error.code, error.error.param) == ("parameter_missing", param)
     if message:

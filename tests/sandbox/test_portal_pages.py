@@ -4,13 +4,21 @@ leaves, where it sends the customer after, and the webhooks it causes."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 import pytest
 import stripe
 
 from sandbox.app import create_app
+from sandbox.testing import SandboxServer
+
+if TYPE_CHECKING:
+    from stripe.params.billing_portal import SessionCreateParams
+
+    from tests.sandbox.conftest import Receiver
 
 RETURN = "https://shop.example.com/account"
 AFTER = "https://shop.example.com/after"
@@ -19,7 +27,7 @@ REDIRECT = {"type": "redirect", "redirect": {"return_url": AFTER}}
 
 def open_session(client: stripe.StripeClient, customer: str, **params: Any) -> Any:
     return client.v1.billing_portal.sessions.create(
-        {"customer": customer, "return_url": RETURN, **params}
+        cast("SessionCreateParams", {"customer": customer, "return_url": RETURN, **params})
     )
 
 
@@ -40,7 +48,10 @@ def sub_updates(events: list[Any], sub: str) -> list[Any]:
     ]
 
 
-def test_updating_the_card_makes_it_the_default_and_says_so_by_webhook(receiver, client, customer):
+def test_updating_the_card_makes_it_the_default_and_says_so_by_webhook(
+    receiver: Receiver, client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
+    assert customer.invoice_settings is not None
     old = customer.invoice_settings.default_payment_method
     made = open_session(
         client,
@@ -55,7 +66,9 @@ def test_updating_the_card_makes_it_the_default_and_says_so_by_webhook(receiver,
     after = client.v1.customers.retrieve(
         customer.id, {"expand": ["invoice_settings.default_payment_method"]}
     )
+    assert after.invoice_settings is not None
     card = after.invoice_settings.default_payment_method
+    assert isinstance(card, stripe.PaymentMethod) and card.card is not None
     assert card.id != old and (card.card.brand, card.card.last4) == ("mastercard", "4444")
     assert card.customer == customer.id
     events = receiver.events(
@@ -76,17 +89,22 @@ def test_updating_the_card_makes_it_the_default_and_says_so_by_webhook(receiver,
 
 
 def test_a_declining_card_is_saved_and_then_declines_the_next_payment(
-    client, customer, open_invoice
-):
+    client: stripe.StripeClient,
+    customer: stripe.Customer,
+    open_invoice: Callable[..., stripe.Invoice],
+) -> None:
     made = open_session(client, customer.id, flow_data={"type": "payment_method_update"})
     post(made.url + "/payment_method", payment_method="pm_card_chargeDeclinedInsufficientFunds")
     inv = open_invoice(customer.id)
     with pytest.raises(stripe.CardError) as caught:
         client.v1.invoices.pay(inv.id)
+    assert caught.value.error is not None
     assert caught.value.error.decline_code == "insufficient_funds"
 
 
-def test_changing_the_plan_moves_the_subscription_to_the_chosen_price(receiver, client, plan):
+def test_changing_the_plan_moves_the_subscription_to_the_chosen_price(
+    receiver: Receiver, client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     flow = {"type": "subscription_update", "after_completion": REDIRECT,
             "subscription_update": {"subscription": plan.sub.id}}  # fmt: skip
     made = open_session(client, plan.customer.id, configuration=plan.config.id, flow_data=flow)
@@ -107,7 +125,9 @@ def test_changing_the_plan_moves_the_subscription_to_the_chosen_price(receiver, 
     assert old_items[0]["price"]["id"] == plan.monthly.id
 
 
-def test_canceling_cancels_at_the_period_end_and_shows_the_confirmation(receiver, client, plan):
+def test_canceling_cancels_at_the_period_end_and_shows_the_confirmation(
+    receiver: Receiver, client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     flow = {
         "type": "subscription_cancel",
         "subscription_cancel": {"subscription": plan.sub.id},
@@ -125,13 +145,16 @@ def test_canceling_cancels_at_the_period_end_and_shows_the_confirmation(receiver
     sub = client.v1.subscriptions.retrieve(plan.sub.id)
     end = sub["items"].data[0].current_period_end
     assert (sub.status, sub.cancel_at_period_end, sub.cancel_at) == ("active", True, end)
+    assert sub.cancellation_details is not None
     assert sub.cancellation_details.reason == "cancellation_requested"
     events = receiver.events(lambda got: bool(sub_updates(got, plan.sub.id)))
     updated = sub_updates(events, plan.sub.id)[-1]
     assert updated.data.previous_attributes["cancel_at_period_end"] is False
 
 
-def test_a_configuration_that_cancels_immediately_ends_the_subscription(receiver, client, plan):
+def test_a_configuration_that_cancels_immediately_ends_the_subscription(
+    receiver: Receiver, client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     config = plan.configuration(cancel_mode="immediately")
     flow = {"type": "subscription_cancel", "subscription_cancel": {"subscription": plan.sub.id}}
     made = open_session(client, plan.customer.id, configuration=config.id, flow_data=flow)
@@ -146,7 +169,9 @@ def test_a_configuration_that_cancels_immediately_ends_the_subscription(receiver
     assert (deleted.data.object.id, deleted.data.object.status) == (plan.sub.id, "canceled")
 
 
-def test_confirming_a_prepared_update_applies_it(client, plan):
+def test_confirming_a_prepared_update_applies_it(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     item = plan.sub["items"].data[0].id
     items = [{"id": item, "price": plan.yearly.id}]
     confirm = {"subscription": plan.sub.id, "items": items}
@@ -161,7 +186,9 @@ def test_confirming_a_prepared_update_applies_it(client, plan):
     )
 
 
-def test_the_homepage_links_every_enabled_action_and_the_way_back(client, plan):
+def test_the_homepage_links_every_enabled_action_and_the_way_back(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     made = open_session(client, plan.customer.id, configuration=plan.config.id)
     page = httpx.get(made.url).text
     path = httpx.URL(made.url).path
@@ -174,7 +201,9 @@ def test_the_homepage_links_every_enabled_action_and_the_way_back(client, plan):
     assert "Cancels on" in httpx.get(made.url).text
 
 
-def test_a_homepage_without_those_features_offers_no_such_links(client, plan):
+def test_a_homepage_without_those_features_offers_no_such_links(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     config = plan.configuration(
         subscription_cancel={"enabled": False}, subscription_update={"enabled": False}
     )
@@ -185,7 +214,9 @@ def test_a_homepage_without_those_features_offers_no_such_links(client, plan):
     assert client.v1.subscriptions.retrieve(plan.sub.id).cancel_at_period_end is False
 
 
-def test_a_flow_session_does_only_its_own_action(client, plan):
+def test_a_flow_session_does_only_its_own_action(
+    client: stripe.StripeClient, plan: SimpleNamespace
+) -> None:
     made = open_session(
         client,
         plan.customer.id,
@@ -201,23 +232,28 @@ def test_a_flow_session_does_only_its_own_action(client, plan):
     assert (sub.cancel_at_period_end, sub["items"].data[0].price.id) == (False, plan.monthly.id)
 
 
-def test_the_portal_shows_what_stripe_holds_as_text(client, personas):
+def test_the_portal_shows_what_stripe_holds_as_text(
+    client: stripe.StripeClient, personas: dict[str, Any]
+) -> None:
     html = personas["customers"]["html@example.com"][0]
     page = httpx.get(open_session(client, html).url).text
     assert "<img src=x" not in page and "&lt;img src=x" in page
 
 
-def test_an_unknown_session_and_a_wrong_card_are_refused(sandbox, client, customer):
+def test_an_unknown_session_and_a_wrong_card_are_refused(
+    sandbox: SandboxServer, client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
     assert httpx.get(f"{sandbox.url}/p/session/test_nope").status_code == 404
     made = open_session(client, customer.id, flow_data={"type": "payment_method_update"})
     assert post(made.url + "/payment_method", payment_method="pm_nope").status_code == 400
     after = client.v1.customers.retrieve(customer.id)
+    assert after.invoice_settings is not None and customer.invoice_settings is not None
     assert after.invoice_settings.default_payment_method == (
         customer.invoice_settings.default_payment_method
     )
 
 
-def test_a_session_url_nobody_visits_expires_after_five_minutes():
+def test_a_session_url_nobody_visits_expires_after_five_minutes() -> None:
     app = create_app(seed="empty")
     clock = [1_800_000_000]
     app.state.sandbox.store.now = lambda: clock[0]

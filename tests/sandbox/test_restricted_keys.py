@@ -55,19 +55,24 @@ def refused_for(call: Callable[[], Any]) -> str:
     return match[3]
 
 
-def test_restricted_key_finds_customers_with_their_subscriptions(restricted, ids):
+def test_restricted_key_finds_customers_with_their_subscriptions(
+    restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
     jane, plan = ids["jane"], ids["plan"]
     listed = restricted.v1.customers.list(
         {"email": "jane@example.com", "limit": 100, "expand": ["data.subscriptions"]}
     )
     assert [c.id for c in listed.data] == [jane]
-    assert [s.id for s in listed.data[0].subscriptions.data] == [plan]
+    assert [s.id for s in listed.data[0].subscriptions.data] == [plan]  # type: ignore[union-attr]
     one = restricted.v1.customers.retrieve(jane, {"expand": ["subscriptions"]})
+    assert one.subscriptions is not None
     assert [s.id for s in one.subscriptions.data] == [plan]
     assert len(restricted.v1.customers.list({"limit": 1}).data) == 1  # the readiness check
 
 
-def test_restricted_key_lists_and_reads_invoices(restricted, personas, ids):
+def test_restricted_key_lists_and_reads_invoices(
+    restricted: stripe.StripeClient, personas: dict[str, Any], ids: dict[str, str]
+) -> None:
     jane, plan = ids["jane"], ids["plan"]
     first = restricted.v1.invoices.list({"customer": jane, "limit": 3})
     following = restricted.v1.invoices.list(
@@ -79,20 +84,28 @@ def test_restricted_key_lists_and_reads_invoices(restricted, personas, ids):
         personas["invoices"]["jane@example.com"]["open"]
     )
     by_plan = restricted.v1.invoices.list({"subscription": plan, "limit": 100}).data
-    assert by_plan and {i.parent.subscription_details.subscription for i in by_plan} == {plan}
+    assert by_plan and {i.parent.subscription_details.subscription for i in by_plan} == {plan}  # type: ignore[union-attr]
     detail = restricted.v1.invoices.retrieve(
         by_plan[0].id, {"expand": ["customer", "parent.subscription_details.subscription"]}
     )
+    assert isinstance(detail.customer, stripe.Customer)
     assert detail.customer.id == jane
+    assert detail.parent is not None and detail.parent.subscription_details is not None
+    assert isinstance(detail.parent.subscription_details.subscription, stripe.Subscription)
     assert detail.parent.subscription_details.subscription.id == plan
 
 
 def test_restricted_key_pays_an_invoice_once_per_idempotency_key(
-    client, restricted, customer, open_invoice
-):
+    client: stripe.StripeClient,
+    restricted: stripe.StripeClient,
+    customer: stripe.Customer,
+    open_invoice: Callable[..., stripe.Invoice],
+) -> None:
     inv = open_invoice(customer.id)
+    assert customer.invoice_settings is not None
     method = customer.invoice_settings.default_payment_method
-    options = {"idempotency_key": "restricted-pay"}
+    assert isinstance(method, str)
+    options: stripe.RequestOptions = {"idempotency_key": "restricted-pay"}
     paid = restricted.v1.invoices.pay(inv.id, {"payment_method": method}, options)
     again = restricted.v1.invoices.pay(inv.id, {"payment_method": method}, options)
     assert (paid.status, again.id, again.status) == ("paid", inv.id, "paid")
@@ -146,11 +159,15 @@ OUTSIDE = {
         ("promotion_codes.create", "rak_promotion_code_write"),
     ],
 )
-def test_restricted_key_is_refused_outside_its_permissions(restricted, ids, name, permission):
+def test_restricted_key_is_refused_outside_its_permissions(
+    restricted: stripe.StripeClient, ids: dict[str, str], name: str, permission: str
+) -> None:
     assert refused_for(lambda: OUTSIDE[name](restricted, ids)) == permission
 
 
-def test_a_refused_call_changes_nothing(client, restricted, ids):
+def test_a_refused_call_changes_nothing(
+    client: stripe.StripeClient, restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
     jane, plan = ids["jane"], ids["plan"]
     refused_for(lambda: restricted.v1.customers.create({"email": "refused@example.com"}))
     refused_for(lambda: restricted.v1.customers.update(jane, {"name": "Changed"}))
@@ -174,9 +191,13 @@ def test_a_refused_call_changes_nothing(client, restricted, ids):
     ],
 )
 def test_expanding_what_the_key_cannot_read_is_refused(
-    restricted, ids, retrieve, expand, permission
-):
-    resource = {
+    restricted: stripe.StripeClient,
+    ids: dict[str, str],
+    retrieve: str,
+    expand: str,
+    permission: str,
+) -> None:
+    resource: dict[str, tuple[Any, str]] = {
         "customer": (restricted.v1.customers, ids["jane"]),
         "invoice": (restricted.v1.invoices, ids["invoice"]),
         "subscription": (restricted.v1.subscriptions, ids["plan"]),
@@ -185,30 +206,44 @@ def test_expanding_what_the_key_cannot_read_is_refused(
     assert refused_for(lambda: service.retrieve(id, {"expand": [expand]})) == permission
 
 
-def test_expanding_a_list_refuses_like_a_single_object(restricted, ids):
-    params = {"customer": ids["jane"], "expand": ["data.test_clock"]}
+def test_expanding_a_list_refuses_like_a_single_object(
+    restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
+    params: stripe.params.InvoiceListParams = {
+        "customer": ids["jane"],
+        "expand": ["data.test_clock"],
+    }
     assert refused_for(lambda: restricted.v1.invoices.list(params)) == "rak_test_clock_read"
 
 
-def test_expanding_what_the_key_can_read_works(restricted, ids):
+def test_expanding_what_the_key_can_read_works(
+    restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
     got = restricted.v1.customers.retrieve(
         ids["jane"], {"expand": ["subscriptions.data.latest_invoice.customer"]}
     )
-    assert got.subscriptions.data[0].latest_invoice.customer.id == ids["jane"]
+    assert got.subscriptions.data[0].latest_invoice.customer.id == ids["jane"]  # type: ignore[union-attr]
 
 
 def test_a_payment_with_a_refused_expansion_charges_nothing(
-    client, restricted, customer, open_invoice
-):
+    client: stripe.StripeClient,
+    restricted: stripe.StripeClient,
+    customer: stripe.Customer,
+    open_invoice: Callable[..., stripe.Invoice],
+) -> None:
     inv = open_invoice(customer.id)
+    assert customer.invoice_settings is not None
     method = customer.invoice_settings.default_payment_method
-    params = {"payment_method": method, "expand": ["test_clock"]}
+    assert isinstance(method, str)
+    params: stripe.params.InvoicePayParams = {"payment_method": method, "expand": ["test_clock"]}
     assert refused_for(lambda: restricted.v1.invoices.pay(inv.id, params)) == "rak_test_clock_read"
     after = client.v1.invoices.retrieve(inv.id)
     assert (after.status, after.attempt_count) == ("open", 0)
 
 
-def test_live_restricted_keys_are_held_to_the_same_permissions(sandbox, ids):
+def test_live_restricted_keys_are_held_to_the_same_permissions(
+    sandbox: SandboxServer, ids: dict[str, str]
+) -> None:
     live = sandbox.client(api_key=RESTRICTED.replace("rk_test_", "rk_live_"))
     assert live.v1.customers.retrieve(ids["jane"]).livemode is True
     with pytest.raises(stripe.PermissionError) as caught:
@@ -216,42 +251,57 @@ def test_live_restricted_keys_are_held_to_the_same_permissions(sandbox, ids):
     assert (caught.value.user_message or "").startswith("The provided key 'rk_live_*")
 
 
-def test_secret_keys_keep_full_access(client, ids):
+def test_secret_keys_keep_full_access(client: stripe.StripeClient, ids: dict[str, str]) -> None:
     jane = ids["jane"]
-    assert client.v1.events.list({"limit": 1}).object == "list"
-    assert client.v1.products.list({"limit": 1}).object == "list"
+    assert client.v1.events.list({"limit": 1}).object == "list"  # type: ignore[attr-defined]
+    assert client.v1.products.list({"limit": 1}).object == "list"  # type: ignore[attr-defined]
     assert client.v1.payment_methods.list({"customer": jane}).data
     got = client.v1.customers.retrieve(
         jane, {"expand": ["invoice_settings.default_payment_method"]}
     )
+    assert got.invoice_settings is not None
+    assert isinstance(got.invoice_settings.default_payment_method, stripe.PaymentMethod)
     assert got.invoice_settings.default_payment_method.object == "payment_method"
 
 
-def test_an_unknown_endpoint_is_still_404_for_a_restricted_key(restricted):
+def test_an_unknown_endpoint_is_still_404_for_a_restricted_key(
+    restricted: stripe.StripeClient,
+) -> None:
     with pytest.raises(stripe.InvalidRequestError) as caught:
         restricted.raw_request("get", "/v1/charges")
     assert caught.value.http_status == 404
 
 
-def test_restricted_key_reads_payment_methods(restricted, ids):
+def test_restricted_key_reads_payment_methods(
+    restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
     cards = restricted.v1.payment_methods.list({"customer": ids["jane"]}).data
     assert cards and restricted.v1.payment_methods.retrieve(cards[0].id).customer == ids["jane"]
     got = restricted.v1.customers.retrieve(
         ids["jane"], {"expand": ["invoice_settings.default_payment_method"]}
     )
-    assert got.invoice_settings.default_payment_method.card.last4 == "4242"
+    assert got.invoice_settings is not None
+    card = got.invoice_settings.default_payment_method
+    assert isinstance(card, stripe.PaymentMethod) and card.card is not None
+    assert card.card.last4 == "4242"
 
 
-def test_restricted_key_opens_billing_portal_sessions(restricted, ids):
+def test_restricted_key_opens_billing_portal_sessions(
+    restricted: stripe.StripeClient, ids: dict[str, str]
+) -> None:
     made = restricted.v1.billing_portal.sessions.create(
         {"customer": ids["jane"], "return_url": "https://shop.example.com",
          "flow_data": {"type": "payment_method_update"}, "expand": ["configuration"]}
     )  # fmt: skip
+    assert made.flow is not None
     assert made.flow.type == "payment_method_update"
+    assert isinstance(made.configuration, stripe.billing_portal.Configuration)
     assert made.configuration.object == "billing_portal.configuration"
 
 
-def test_a_key_without_the_portal_permission_is_refused_a_session(monkeypatch):
+def test_a_key_without_the_portal_permission_is_refused_a_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from sandbox import permissions
 
     monkeypatch.delitem(permissions.GRANTED, "customer_portal")  # this process's table only

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
+from typing import Any, cast
+
+import stripe
 
 from sandbox.testing import SandboxServer
 
 
-def test_demo_seed_gives_the_same_ids_every_start(personas):
+def test_demo_seed_gives_the_same_ids_every_start(personas: dict[str, Any]) -> None:
     with SandboxServer() as again:
         assert again.seed()["customers"] == personas["customers"]
         assert again.seed()["invoices"] == personas["invoices"]
 
 
-def test_every_demo_subscription_has_a_readable_plan_name(client, personas):
+def test_every_demo_subscription_has_a_readable_plan_name(
+    client: stripe.StripeClient, personas: dict[str, Any]
+) -> None:
     subs = [client.v1.subscriptions.retrieve(s) for ids in personas["subscriptions"].values()
             for s in ids]  # fmt: skip
     assert len(subs) == 6
@@ -25,7 +31,7 @@ def test_every_demo_subscription_has_a_readable_plan_name(client, personas):
     assert price.nickname == "スタンダードプラン（月額）"
 
 
-def test_seed_file_loads_its_personas(tmp_path):
+def test_seed_file_loads_its_personas(tmp_path: Path) -> None:
     seed = {
         "customers": [
             {"email": "file@example.com", "name": "From File", "currency": "eur",
@@ -47,8 +53,9 @@ def test_seed_file_loads_its_personas(tmp_path):
         cus = personas["customers"]["file@example.com"][0]
         client = server.client()
         invoices = client.v1.invoices.list({"customer": cus}).data
-        assert sorted(i.status for i in invoices) == ["open", "paid", "paid"]
+        assert sorted(cast(str, i.status) for i in invoices) == ["open", "paid", "paid"]
         late = next(i for i in invoices if i.status == "open")
+        assert late.due_date is not None
         assert late.amount_due == 1200 and late.due_date < time.time()
         sub = client.v1.subscriptions.retrieve(personas["subscriptions"]["file@example.com"][0])
         assert sub.description == "File plan"
@@ -56,7 +63,7 @@ def test_seed_file_loads_its_personas(tmp_path):
     assert elapsed < 5
 
 
-def test_a_broken_seed_file_stops_the_start_with_a_message(tmp_path):
+def test_a_broken_seed_file_stops_the_start_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("{not json")
     server = SandboxServer(seed=str(path))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import stripe
 
 from sandbox.fixtures import ERROR_KEYS, LIST_KEYS, SEARCH_KEYS
+from sandbox.testing import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[2]
 # Stripe's full fixture file where the workspace has it, else the verbatim copy we ship.
@@ -22,7 +25,7 @@ ADDRESS = dict.fromkeys(("city", "country", "line1", "line2", "postal_code", "st
 # Keys Stripe sends that its fixture leaves out, because the OpenAPI spec marks them optional:
 # each is there only for one `type` (a price-based line's `pricing.price_details`, an invoice
 # payment's `payment.payment_intent`), as Stripe's docs show them.
-OPTIONAL = {
+OPTIONAL: dict[str, dict[str, Any]] = {
     "pricing": {"price_details": {"price": None, "product": None}},
     "payment": {"payment_intent": None},
 }
@@ -97,7 +100,7 @@ def resource(obj: dict[str, Any], included: bool = False) -> None:
 
 
 @pytest.fixture
-def http(sandbox):
+def http(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=sandbox.url, auth=("sk_test_shapes", "")) as client:
         yield client
 
@@ -105,10 +108,13 @@ def http(sandbox):
 def get(http: httpx.Client, path: str, **params: Any) -> dict[str, Any]:
     response = http.get(path, params=params)
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def test_every_resource_has_the_fixture_keys(http, personas, client):
+def test_every_resource_has_the_fixture_keys(
+    http: httpx.Client, personas: dict[str, Any], client: stripe.StripeClient
+) -> None:
     jane = personas["customers"]["jane@example.com"][0]
     sub = personas["subscriptions"]["jane@example.com"][0]
     seen: set[str] = set()
@@ -133,7 +139,8 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
          "discounts": [{"promotion_code": promotion.id}]}
     )  # fmt: skip
     taxed_item = client.v1.invoice_items.create(
-        {"customer": cus.id, "invoice": taxed.id, "price": price.id, "tax_rates": [rate.id],
+        # `price`: the SDK's types know only its newer spelling, `pricing`.
+        {"customer": cus.id, "invoice": taxed.id, "price": price.id, "tax_rates": [rate.id],  # type: ignore[arg-type]
          "discounts": [{"coupon": coupon.id}]}
     )  # fmt: skip
     bodies = [
@@ -206,7 +213,7 @@ def test_every_resource_has_the_fixture_keys(http, personas, client):
     assert expected <= seen
 
 
-def test_errors_have_stripes_error_keys(http):
+def test_errors_have_stripes_error_keys(http: httpx.Client) -> None:
     for response in (
         http.get("/v1/invoices/in_nope"),
         http.get("/v1/invoices", params={"limit": "abc"}),

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 import stripe
 
+from sandbox.testing import SandboxServer
+
+if TYPE_CHECKING:
+    from tests.sandbox.conftest import Receiver
+
 SECRET = "whsec_test_sandbox"  # the `receiver` fixture's (conftest.py)
 
 
-def test_invoice_lifecycle_sends_signed_events_in_order(receiver, client, customer, open_invoice):
+def test_invoice_lifecycle_sends_signed_events_in_order(
+    receiver: Receiver,
+    client: stripe.StripeClient,
+    customer: stripe.Customer,
+    open_invoice: Callable[..., stripe.Invoice],
+) -> None:
     inv = open_invoice(customer.id)
     client.v1.invoices.pay(inv.id)
     delivered = receiver.wait_for(7)  # customer.created, payment_method.attached, .updated first
@@ -24,7 +36,9 @@ def test_invoice_lifecycle_sends_signed_events_in_order(receiver, client, custom
     assert paid.hosted_invoice_url.startswith("http://127.0.0.1:")
 
 
-def test_failed_payment_and_customer_changes_send_their_events(receiver, client, open_invoice):
+def test_failed_payment_and_customer_changes_send_their_events(
+    receiver: Receiver, client: stripe.StripeClient, open_invoice: Callable[..., stripe.Invoice]
+) -> None:
     cus = client.v1.customers.create({"email": "hooks@example.com"})
     client.v1.customers.update(cus.id, {"name": "Hook Person"})
     inv = open_invoice(cus.id)
@@ -37,14 +51,16 @@ def test_failed_payment_and_customer_changes_send_their_events(receiver, client,
     assert types[-2:] == ["invoice.payment_failed", "invoice.voided"]
 
 
-def test_a_wrong_secret_fails_verification(receiver, client):
+def test_a_wrong_secret_fails_verification(receiver: Receiver, client: stripe.StripeClient) -> None:
     client.v1.customers.create({"email": "tamper@example.com"})
     body, signature = receiver.wait_for(1)[0]
     with pytest.raises(stripe.SignatureVerificationError):
         stripe.Webhook.construct_event(body, signature, "whsec_other")
 
 
-def test_subscription_creation_sends_subscription_and_invoice_events(receiver, client, customer):
+def test_subscription_creation_sends_subscription_and_invoice_events(
+    receiver: Receiver, client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
     price = client.v1.prices.create(
         {"currency": "usd", "unit_amount": 900, "recurring": {"interval": "month"},
          "product_data": {"name": "Hook plan"}}
@@ -54,14 +70,18 @@ def test_subscription_creation_sends_subscription_and_invoice_events(receiver, c
     assert "customer.subscription.created" in types and "invoice.paid" in types
 
 
-def test_an_unreachable_endpoint_never_holds_up_the_api(sandbox, client):
+def test_an_unreachable_endpoint_never_holds_up_the_api(
+    sandbox: SandboxServer, client: stripe.StripeClient
+) -> None:
     sandbox.set_webhook("http://127.0.0.1:9/unreachable", SECRET)
     started = time.monotonic()
     client.v1.customers.create({"email": "nohook@example.com"})
     assert time.monotonic() - started < 0.5
 
 
-def test_invoice_changes_through_the_api_each_send_their_event(receiver, client, customer):
+def test_invoice_changes_through_the_api_each_send_their_event(
+    receiver: Receiver, client: stripe.StripeClient, customer: stripe.Customer
+) -> None:
     inv = client.v1.invoices.create(
         {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
     )
@@ -95,7 +115,9 @@ def test_invoice_changes_through_the_api_each_send_their_event(receiver, client,
     assert events[5].data.object.status == "void"
 
 
-def test_customer_update_event_carries_the_previous_email(receiver, client):
+def test_customer_update_event_carries_the_previous_email(
+    receiver: Receiver, client: stripe.StripeClient
+) -> None:
     cus = client.v1.customers.create({"email": "before@example.com"})
     client.v1.customers.update(cus.id, {"email": "after@example.com"})
     body, signature = receiver.wait_for(2)[1]
@@ -104,7 +126,7 @@ def test_customer_update_event_carries_the_previous_email(receiver, client):
     assert event.data.previous_attributes.to_dict() == {"email": "before@example.com"}
 
 
-def test_an_update_that_changes_nothing_sends_no_event(client):
+def test_an_update_that_changes_nothing_sends_no_event(client: stripe.StripeClient) -> None:
     cus = client.v1.customers.create({"email": "same@example.com", "name": "Same"})
     client.v1.customers.update(cus.id, {"name": "Same"})
     updates = client.v1.events.list({"type": "customer.updated", "limit": 100}).data

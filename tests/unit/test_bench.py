@@ -17,7 +17,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from bench import __main__ as bench_main  # noqa: E402
-from bench import browser, report, throughput, weight  # noqa: E402
+from bench import browser, machine, report, throughput, weight  # noqa: E402
 
 
 def request(name: str, start: float, end: float) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def test_a_crashing_section_is_reported_and_the_others_still_run(
     def crash() -> dict[str, Any]:
         raise ConnectionError("sandbox refused the connection")
 
-    monkeypatch.setattr(bench_main.machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(machine, "describe", lambda: MACHINE)
     monkeypatch.setattr(
         bench_main,
         "SECTIONS",
@@ -179,7 +179,7 @@ def test_a_crashing_section_is_reported_and_the_others_still_run(
 def test_without_a_throughput_figure_the_last_line_says_so(
     tmp_path: Path, monkeypatch: Any, capsys: Any
 ) -> None:
-    monkeypatch.setattr(bench_main.machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(machine, "describe", lambda: MACHINE)
     monkeypatch.setattr(bench_main, "SECTIONS", [])
     bench_main.main(["--out", str(tmp_path)])
     assert capsys.readouterr().out.splitlines()[-1] == "edge/starlette throughput ratio: n/a"
@@ -204,3 +204,86 @@ def test_server_cpu_time_grows_with_the_work_the_process_does() -> None:
     before = throughput.cpu_seconds(os.getpid())
     sum(i * i for i in range(3_000_000))
     assert throughput.cpu_seconds(os.getpid()) - before > 0.05
+
+
+PAGE = """# Benchmarks
+
+What each figure means, written by hand.
+
+## Latest figures
+
+{begin}
+old figures
+{end}
+
+## After
+
+Kept as written.
+"""
+
+
+def docs_page(tmp_path: Path, monkeypatch: Any) -> Path:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(PAGE.format(begin=report.BEGIN, end=report.END))
+    monkeypatch.setattr(report, "PAGE", page)
+    return page
+
+
+def test_a_full_run_into_bench_puts_its_headline_into_the_docs_page(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    page = docs_page(tmp_path, monkeypatch)
+    monkeypatch.setattr(machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(bench_main, "REPORTS", tmp_path)
+    monkeypatch.setattr(
+        bench_main,
+        "SECTIONS",
+        [("throughput", "Proxy throughput", fake_section(lambda: throughput_result(0.42)))],
+    )
+    bench_main.main([])
+    text = page.read_text()
+    assert "old figures" not in text
+    assert "Measured 2026-01-01 00:00 UTC on Test CPU" in text
+    assert "| proxy `GET /v1/invoices` req/s (p50 / p99 ms) | 420 " in text
+    assert text.startswith("# Benchmarks\n\nWhat each figure means, written by hand.")
+    assert text.endswith(report.END + "\n\n## After\n\nKept as written.\n")
+
+
+def test_a_partial_or_scratch_run_leaves_the_docs_page_alone(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    page = docs_page(tmp_path, monkeypatch)
+    monkeypatch.setattr(machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(bench_main, "REPORTS", tmp_path)
+    section = ("throughput", "Proxy throughput", fake_section(lambda: throughput_result(0.42)))
+    monkeypatch.setattr(bench_main, "SECTIONS", [section])
+    bench_main.main(["--only", "throughput"])
+    bench_main.main(["--out", str(tmp_path / "scratch")])
+    assert "old figures" in page.read_text()
+
+
+def test_publish_takes_the_figures_from_report_json_without_measuring(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    page = docs_page(tmp_path, monkeypatch)
+    sections = [
+        bench_main.run_section(
+            "throughput", "Proxy throughput", fake_section(lambda: throughput_result(0.42))
+        ),
+        {"key": "load", "title": "Load", "status": "missing", "error": "wrk", "seconds": 0.0},
+    ]
+    report.write(tmp_path, MACHINE, sections)
+
+    def never() -> dict[str, Any]:
+        raise AssertionError("--publish measured something")
+
+    monkeypatch.setattr(
+        bench_main,
+        "SECTIONS",
+        [("load", "Load", fake_section(never)), ("throughput", "Proxy", fake_section(never))],
+    )
+    assert bench_main.main(["--out", str(tmp_path), "--publish"]) == 0
+    text = page.read_text()
+    # In the run's order, not report.json's alphabetical one; a missing section says so.
+    assert text.index("| Load | not measured (missing) |") < text.index("req/s (p50 / p99 ms)")
+    assert "[bench/report.md](../bench/report.md)" in text

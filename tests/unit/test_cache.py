@@ -53,7 +53,7 @@ async def fetch_all(cache: TTLCache, load: Loader, count: int) -> list[Any]:
 
 
 @pytest.mark.anyio
-async def test_concurrent_misses_share_one_load():
+async def test_concurrent_misses_share_one_load() -> None:
     cache, load = TTLCache(30), Loader({"page": 1})
     assert await fetch_all(cache, load, 16) == [{"page": 1}] * 16
     assert load.calls == 1
@@ -61,7 +61,7 @@ async def test_concurrent_misses_share_one_load():
 
 
 @pytest.mark.anyio
-async def test_a_failed_load_fails_every_waiter_and_is_not_kept():
+async def test_a_failed_load_fails_every_waiter_and_is_not_kept() -> None:
     cache, load = TTLCache(30), Loader(RuntimeError("Stripe is down"), {"page": 2})
     results = await fetch_all(cache, load, 8)
     assert all(isinstance(r, RuntimeError) for r in results)
@@ -74,7 +74,7 @@ async def test_a_failed_load_fails_every_waiter_and_is_not_kept():
 
 
 @pytest.mark.anyio
-async def test_an_expired_entry_is_loaded_once_more():
+async def test_an_expired_entry_is_loaded_once_more() -> None:
     clock = Clock()
     cache = TTLCache(30, clock=clock)
     first = Loader({"page": 1})
@@ -87,7 +87,7 @@ async def test_an_expired_entry_is_loaded_once_more():
 
 
 @pytest.mark.anyio
-async def test_an_answer_loaded_across_a_webhook_is_given_but_not_kept():
+async def test_an_answer_loaded_across_a_webhook_is_given_but_not_kept() -> None:
     cache, stale = TTLCache(30), Loader({"page": "before"})
     fresh = Loader({"page": "after"})
     fresh.release.set()
@@ -108,7 +108,7 @@ async def test_an_answer_loaded_across_a_webhook_is_given_but_not_kept():
 
 
 @pytest.mark.anyio
-async def test_a_waiter_loads_when_the_loading_request_is_cancelled():
+async def test_a_waiter_loads_when_the_loading_request_is_cancelled() -> None:
     cache, first = TTLCache(30), Loader({"page": 1})
     second = Loader({"page": 2})
     second.release.set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from edge import cursors
@@ -34,8 +36,9 @@ def test_a_cursor_is_refused_for_other_customers() -> None:
         lambda c: "x" * 5000,
     ],
 )
-def test_an_edited_cursor_is_refused(edit) -> None:
+def test_an_edited_cursor_is_refused(edit: Callable[[str], str]) -> None:
     cursor = cursors.sign(SECRETS, "in_123", ("cus_A",))
+    assert cursor is not None
     assert cursors.open_cursor(SECRETS, edit(cursor), ("cus_A",)) is None
 
 

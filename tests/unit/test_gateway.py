@@ -4,6 +4,7 @@ layer (the sandbox tests cover the rest)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
@@ -52,7 +53,9 @@ def anyio_backend() -> str:
 
 
 @pytest.mark.anyio
-async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_the_header():
+async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_the_header() -> (
+    None
+):
     gate, seen = gateway()
     await customers.by_email(gate, "jane@example.com")
     assert seen[0].headers["stripe-version"] == stripe.api_version
@@ -62,14 +65,16 @@ async def test_every_call_pins_the_sdks_api_version_and_carries_the_key_only_in_
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("failure", [500, 503, httpx.ConnectError("refused")])
-async def test_server_errors_and_network_errors_are_retried(failure):
+async def test_server_errors_and_network_errors_are_retried(
+    failure: int | httpx.ConnectError,
+) -> None:
     gate, seen = gateway(failure, failure, EMPTY_LIST)
     assert await customers.by_email(gate, "jane@example.com") == ([], None)
     assert len(seen) == 4  # three tries of the list, then the search for another spelling
 
 
 @pytest.mark.anyio
-async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
+async def test_a_stripe_rate_limit_is_retried_once_and_no_more() -> None:
     gate, seen = gateway(429, EMPTY_LIST)
     assert await customers.by_email(gate, "jane@example.com") == ([], None)
     assert len(seen) == 3
@@ -81,7 +86,7 @@ async def test_a_stripe_rate_limit_is_retried_once_and_no_more():
 
 
 @pytest.mark.anyio
-async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
+async def test_a_spent_stripe_budget_answers_429_without_calling_stripe() -> None:
     store = Store(replace(SETTINGS, stripe_calls_per_second=2), seen_bytes=10**6)
     gate, seen = gateway(store=store)
     await customers.by_email(gate, "a@example.com")  # the list, then the search
@@ -93,7 +98,7 @@ async def test_a_spent_stripe_budget_answers_429_without_calling_stripe():
 
 
 @pytest.mark.anyio
-async def test_retries_stop_at_the_deadline_with_upstream_unavailable():
+async def test_retries_stop_at_the_deadline_with_upstream_unavailable() -> None:
     gate, seen = gateway(*[500] * 50)
     with pytest.raises(ApiError) as caught:
         await customers.by_email(gate, "jane@example.com")
@@ -102,7 +107,7 @@ async def test_retries_stop_at_the_deadline_with_upstream_unavailable():
 
 
 @pytest.mark.anyio
-async def test_a_client_error_from_stripe_is_not_retried():
+async def test_a_client_error_from_stripe_is_not_retried() -> None:
     gate, seen = gateway(400)
     with pytest.raises(ApiError):
         await invoices.invoice(gate, "in_1abc", ("cus_A",))
@@ -110,7 +115,7 @@ async def test_a_client_error_from_stripe_is_not_retried():
 
 
 @pytest.mark.anyio
-async def test_a_timeout_is_504_upstream_timeout():
+async def test_a_timeout_is_504_upstream_timeout() -> None:
     gate, seen = gateway(*[httpx.ReadTimeout("slow")] * 50)
     with pytest.raises(ApiError) as caught:
         await customers.by_email(gate, "jane@example.com")
@@ -118,10 +123,15 @@ async def test_a_timeout_is_504_upstream_timeout():
 
 
 @pytest.mark.anyio
-async def test_pay_without_a_key_still_sends_one_so_retries_cannot_charge_twice():
-    customer = {"id": "cus_A", "object": "customer"}
+async def test_pay_without_a_key_still_sends_one_so_retries_cannot_charge_twice() -> None:
+    customer: dict[str, Any] = {"id": "cus_A", "object": "customer"}
     customer["invoice_settings"] = {"default_payment_method": "pm_1"}
-    invoice = {"id": "in_1abc", "object": "invoice", "status": "open", "customer": customer}
+    invoice: dict[str, Any] = {
+        "id": "in_1abc",
+        "object": "invoice",
+        "status": "open",
+        "customer": customer,
+    }
     invoice |= {"default_payment_method": None, "parent": None, "hosted_invoice_url": "https://h"}
     paid = {**invoice, "customer": "cus_A", "status": "paid"}
     gate, seen = gateway(invoice, 500, paid)
@@ -133,7 +143,7 @@ async def test_pay_without_a_key_still_sends_one_so_retries_cannot_charge_twice(
 
 
 @pytest.mark.anyio
-async def test_an_invoice_of_another_customer_is_not_found():
+async def test_an_invoice_of_another_customer_is_not_found() -> None:
     invoice = {"id": "in_1abc", "object": "invoice", "status": "open", "customer": "cus_B"}
     gate, _ = gateway(invoice)
     with pytest.raises(ApiError) as caught:
@@ -150,7 +160,7 @@ def customer_list(*emails: str, object: str = "list") -> dict[str, object]:
 
 
 @pytest.mark.anyio
-async def test_an_exact_email_match_costs_one_call_and_never_searches():
+async def test_an_exact_email_match_costs_one_call_and_never_searches() -> None:
     gate, seen = gateway(customer_list("Jane@example.com"))
     found, matched = await customers.by_email(gate, "Jane@example.com")
     assert [c["id"] for c in found] == ["cus_0"] and matched == "exact"
@@ -158,7 +168,7 @@ async def test_an_exact_email_match_costs_one_call_and_never_searches():
 
 
 @pytest.mark.anyio
-async def test_another_spelling_is_found_by_search_ignoring_case_newest_first():
+async def test_another_spelling_is_found_by_search_ignoring_case_newest_first() -> None:
     listed = customer_list("jane@example.com", "JANE@EXAMPLE.COM", "janet@example.com")
     gate, seen = gateway(EMPTY_LIST, listed | {"object": "search_result"})
     found, matched = await customers.by_email(gate, "Jane@Example.com")
@@ -169,7 +179,7 @@ async def test_another_spelling_is_found_by_search_ignoring_case_newest_first():
 
 
 @pytest.mark.anyio
-async def test_an_email_with_a_quote_is_searched_in_the_other_quotes_or_not_at_all():
+async def test_an_email_with_a_quote_is_searched_in_the_other_quotes_or_not_at_all() -> None:
     gate, seen = gateway()
     await customers.by_email(gate, "o'brien@example.com")
     assert seen[1].url.params["query"] == 'email:"o\'brien@example.com"'

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from edge.merging import decode_cursor, encode_cursor, merge
 
 
-def stripe_lists(customers: dict[str, list[dict]], after: dict, limit: int) -> dict[str, dict]:
+def stripe_lists(
+    customers: dict[str, list[dict[str, Any]]], after: dict[str, str | None], limit: int
+) -> dict[str, dict[str, Any]]:
     """What Stripe answers for each customer still to be read, from its position on."""
     lists = {}
     for customer, invoices in customers.items():
@@ -18,10 +21,10 @@ def stripe_lists(customers: dict[str, list[dict]], after: dict, limit: int) -> d
     return lists
 
 
-def walk(customers: dict[str, list[dict]], limit: int) -> list[dict]:
+def walk(customers: dict[str, list[dict[str, Any]]], limit: int) -> list[dict[str, Any]]:
     order = tuple(customers)
     cursor = None
-    seen: list[dict] = []
+    seen: list[dict[str, Any]] = []
     for _ in range(1000):
         after = decode_cursor(cursor, order)
         assert after is not None
@@ -33,7 +36,7 @@ def walk(customers: dict[str, list[dict]], limit: int) -> list[dict]:
     raise AssertionError("pagination never ended")
 
 
-def invoices_of(customer: str, dates: list[int]) -> list[dict]:
+def invoices_of(customer: str, dates: list[int]) -> list[dict[str, Any]]:
     made = [
         {"id": f"in_{customer[4:]}{n}", "customer": customer, "created": d}
         for n, d in enumerate(dates)
@@ -41,7 +44,7 @@ def invoices_of(customer: str, dates: list[int]) -> list[dict]:
     return sorted(made, key=lambda i: -i["created"])
 
 
-def test_merged_pages_hold_every_invoice_once_newest_first_even_with_equal_dates():
+def test_merged_pages_hold_every_invoice_once_newest_first_even_with_equal_dates() -> None:
     rng = random.Random(7)
     for _ in range(50):
         customers = {
@@ -58,12 +61,12 @@ def test_merged_pages_hold_every_invoice_once_newest_first_even_with_equal_dates
         assert [i["created"] for i in seen] == sorted((i["created"] for i in seen), reverse=True)
 
 
-def test_a_cursor_only_reaches_the_tokens_customers():
+def test_a_cursor_only_reaches_the_tokens_customers() -> None:
     forged = encode_cursor({"cus_A": "in_A1", "cus_VICTIM": "in_V1"})
     assert decode_cursor(forged, ("cus_A", "cus_B")) == {"cus_A": "in_A1"}
 
 
-def test_anything_else_is_not_a_cursor():
+def test_anything_else_is_not_a_cursor() -> None:
     for cursor in ["in_123", "m1.!!!", "m1.W10", "m1." + "A" * 9000, "m1.eyJhIjoxfQ"]:
         decoded = decode_cursor(cursor, ("cus_A",))
         assert decoded is None or decoded == {}, cursor

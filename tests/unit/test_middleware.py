@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import cast
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -8,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from edge.middleware import BodyLimit, RequestContext
+from edge.middleware import BodyLimit, JsonMessage, RequestContext
 
 
 async def broken(request: Request) -> JSONResponse:
@@ -28,7 +31,7 @@ def client() -> httpx.AsyncClient:
 
 
 @pytest.mark.anyio
-async def test_a_bug_answers_a_json_error_with_headers_and_never_the_exception_text():
+async def test_a_bug_answers_a_json_error_with_headers_and_never_the_exception_text() -> None:
     async with client() as http:
         answer = await http.get("/broken")
     assert answer.status_code == 500
@@ -40,8 +43,8 @@ async def test_a_bug_answers_a_json_error_with_headers_and_never_the_exception_t
 
 
 @pytest.mark.anyio
-async def test_bodies_over_the_limit_are_413_whether_declared_or_streamed():
-    async def stream():
+async def test_bodies_over_the_limit_are_413_whether_declared_or_streamed() -> None:
+    async def stream() -> AsyncIterator[bytes]:
         for _ in range(5):
             yield b"x" * 40
 
@@ -64,14 +67,18 @@ async def limited(request: Request) -> JSONResponse:
 
 
 @pytest.mark.anyio
-async def test_a_flood_of_refused_requests_logs_one_line_a_second_that_counts_the_rest(caplog):
+async def test_a_flood_of_refused_requests_logs_one_line_a_second_that_counts_the_rest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app = Starlette(routes=[Route("/limited", limited)], middleware=[Middleware(RequestContext)])
     transport = httpx.ASGITransport(app=app)
     caplog.set_level("INFO", logger="invoice_portal")
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         for _ in range(50):
             assert (await http.get("/limited")).status_code == 429
-    lines = [r.msg.fields for r in caplog.records if getattr(r.msg, "fields", None)]
+    lines = [
+        cast(JsonMessage, r.msg).fields for r in caplog.records if getattr(r.msg, "fields", None)
+    ]
     refused = [line for line in lines if line.get("code") == "rate_limited"]
     assert 1 <= len(refused) <= 3
     assert sum(1 + line["also_refused"] for line in refused) <= 50

@@ -31,7 +31,7 @@ def _listed() -> dict[str, Any]:
 
 
 def _past_due(listed: dict[str, Any], now: float) -> list[bool]:
-    body = json.loads(RENDERER.response(listed, now).body)
+    body = json.loads(bytes(RENDERER.response(listed, now).body))
     return [invoice["past_due"] for invoice in body["data"]]
 
 
@@ -59,7 +59,7 @@ def test_a_page_of_another_list_is_never_answered_from_a_rendering_of_an_earlier
     second["data"][0]["total"] = 999
     second["has_more"], second["next_cursor"] = False, None
     RENDERER.response(first, 1500.0)
-    body = json.loads(RENDERER.response(second, 1500.0).body)
+    body = json.loads(bytes(RENDERER.response(second, 1500.0).body))
     assert body["data"][0]["total"] == 999
     assert body["has_more"] is False and body["next_cursor"] is None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,7 +19,7 @@ def load(locale: str) -> dict[str, object]:
     return data
 
 
-def build_module():
+def build_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -26,19 +27,19 @@ def build_module():
     return module
 
 
-def test_built_in_translations_pass_the_build_validation():
+def test_built_in_translations_pass_the_build_validation() -> None:
     found = build_module().load_translations(TRANSLATIONS)
     assert sorted(found) == sorted(["en-US", *BUILT_IN])
 
 
 @pytest.mark.parametrize("locale", BUILT_IN)
-def test_built_in_locale_translates_every_english_key(locale: str):
+def test_built_in_locale_translates_every_english_key(locale: str) -> None:
     english, own = load("en-US"), load(locale)
     assert sorted(own) == sorted(english)
 
 
 @pytest.mark.parametrize("locale", BUILT_IN)
-def test_built_in_locale_is_not_left_in_english(locale: str):
+def test_built_in_locale_is_not_left_in_english(locale: str) -> None:
     english, own = load("en-US"), load(locale)
     # Words that are the same in both languages ("Total", "Description") are fine, a copy is not.
     same = [key for key in english if own[key] == english[key]]
@@ -46,7 +47,7 @@ def test_built_in_locale_is_not_left_in_english(locale: str):
 
 
 @pytest.mark.parametrize("locale", BUILT_IN)
-def test_plural_forms_cover_every_category_of_the_locale(locale: str):
+def test_plural_forms_cover_every_category_of_the_locale(locale: str) -> None:
     categories = {"de-DE": {"one", "other"}, "fr-FR": {"one", "many", "other"}}
     categories |= {"es-ES": {"one", "many", "other"}, "ja-JP": {"other"}}
     for key, value in load(locale).items():
