@@ -1,0 +1,58 @@
+"""The pieces the OpenAPI document's operations share: answers, parameters, links, and the
+errors every token endpoint can give."""
+
+from __future__ import annotations
+
+from edge.schemas import Schema, ref
+
+
+def error(description: str, codes: list[str], headers: Schema | None = None) -> Schema:
+    answer: Schema = {
+        "description": f"{description} (codes: {', '.join(codes)})",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+    return answer | ({"headers": headers} if headers else {})
+
+
+def answer(description: str, schema: Schema) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def query(name: str, schema: Schema, description: str | None = None) -> Schema:
+    more = {"description": description} if description else {}
+    return {"name": name, "in": "query", "schema": schema} | more
+
+
+def link(operation_id: str, parameters: dict[str, str] | None = None) -> Schema:
+    token = {"header.Authorization": "Bearer {$response.body#/token}"}
+    return {"operationId": operation_id, "parameters": token | (parameters or {})}
+
+
+INVOICE_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^in_[A-Za-z0-9]{1,250}$"},
+}
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+TOKEN_ERRORS = error(
+    "Missing, invalid or expired token",
+    ["missing_token", "invalid_token", "expired_token"],
+    {"WWW-Authenticate": {"schema": {"type": "string", "const": "Bearer"}}},
+)
+NOT_FOUND = error(
+    "No such invoice, another customer's, or one never shown to this token's customers "
+    "(answered without asking Stripe)",
+    ["not_found"],
+)
+RATE_LIMITED = error(
+    "Too many requests: from this address or for this email or customer (session), with this "
+    "token, or the proxy's budget of Stripe calls is spent; Retry-After and error.retry_after "
+    "give the whole seconds to wait",
+    ["rate_limited"],
+    {"Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1}}},
+)
+UPSTREAM = {
+    "502": error("Stripe cannot be reached or refused", ["upstream_unavailable"]),
+    "504": error("Stripe did not answer in time", ["upstream_timeout"]),
+}
