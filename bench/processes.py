@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 import tempfile
@@ -40,6 +41,14 @@ def serve(
             yield server
         finally:
             server.stop()
+
+
+def server_stack() -> str:
+    """What uvicorn runs on here: uvloop and httptools when installed (the proxy's serve
+    extra), else asyncio and h11; the proxy and the bare baseline alike."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio loop"
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"uvicorn, 1 worker, {loop}, {parser}"
 
 
 def uvicorn_argv(app: str, port: int, factory: bool = True) -> list[str]:

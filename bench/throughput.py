@@ -93,7 +93,7 @@ def measure() -> dict[str, Any]:
         "stripe_calls_during_runs": warm_calls,
         "expiry": expiry,
         "persona": email,
-        "server": "uvicorn, 1 worker, asyncio loop, h11, uvicorn's access log off (both apps); "
+        "server": f"{processes.server_stack()}, uvicorn's access log off (both apps); "
         "the proxy still writes its own JSON log line per request, as in production",
         "load": " ".join([*WRK, f"-d{DURATION}"]),
         "rows": rows,

@@ -14,6 +14,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from typing import Any
 
 from edge.errors import ApiError
 from edge.hashing import is_customer_id, is_email, make_hash
@@ -57,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
     serve.add_argument("--port", type=int, default=8787, help="port to listen on (%(default)s)")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="processes serving the same port, one per core you give the proxy (%(default)s); "
+        "without PORTAL_REDIS_URL each keeps its own limits and cache",
+    )
     commands.add_parser(
         "check",
         help="check the configuration, then the Stripe key with one Stripe call",
@@ -90,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return _hash(options.identifier, options.expires_in)
     if options.command == "check":
         return _check()
-    return _serve(options.host, options.port)
+    return _serve(options.host, options.port, options.workers)
 
 
 def _wrapped(text: str) -> str:
@@ -138,7 +146,7 @@ def _plugin(name: str, args: list[str]) -> int:
     return int(command(args) or 0)
 
 
-def _serve(host: str, port: int) -> int:
+def _serve(host: str, port: int, workers: int) -> int:
     try:
         import uvicorn
     except ImportError:
@@ -162,8 +170,21 @@ def _serve(host: str, port: int) -> int:
         log.error(
             json.dumps({"event": "stripe_not_ready", "code": problem.code, "message": message})
         )
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_config=None)
+    # uvloop and httptools (the serve extra) where they are installed, asyncio and h11 if not.
+    common: dict[str, Any] = {"host": host, "port": port, "access_log": False, "log_config": None}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **common)
+    else:
+        # Each worker builds its app from the same environment, already checked above.
+        uvicorn.run("edge.app:create_app", factory=True, workers=workers, **common)
     return 0
+
+
+def _workers(value: str) -> int:
+    count = int(value)
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"--workers must be 1 to 64, got {count}")
+    return count
 
 
 def _check() -> int:

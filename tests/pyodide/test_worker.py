@@ -1,19 +1,11 @@
 """The proxy as a Python Worker in Pyodide (npm `pyodide` under Node), in front of the sandbox:
 the same answers as the CPython integration tests, with every Stripe call made by `fetch`.
 
-The wheels come from local files only: the proxy's own (`pip wheel --no-deps .`) and its
-dependencies' pure-Python wheels, downloaded by pip from the configured indexes into tmp_path.
+The wheels come from local files only (tools/worker.py builds them into tmp_path).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import select
-import shutil
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,37 +15,15 @@ import pytest
 
 from sandbox.testing import SandboxServer
 from tests.integration.conftest import ORIGIN, SECRET, bearer, start
+from tools.worker import PYODIDE, Worker, build_wheels, serve
 
-ROOT = Path(__file__).resolve().parents[2]
-FRONT = Path(__file__).with_name("worker_front.mjs")
-PYODIDE = ROOT / "node_modules" / "pyodide"
-STARTUP_SECONDS = 120
 NOT_FOUND = {"error": {"code": "not_found", "message": "no such object"}}
-
-
-def pip(*args: str | Path) -> None:
-    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *map(str, args)]
-    subprocess.run(command, check=True, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert (PYODIDE / "pyodide.mjs").exists(), "npm ci first: the pyodide package is missing"
-    lock = json.loads((PYODIDE / "pyodide-lock.json").read_text())
-    python = ".".join(lock["info"]["python"].split(".")[:2])
-    source = tmp_path_factory.mktemp("source")  # a copy: the tree gets no build/
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "edge", source / "edge", ignore=shutil.ignore_patterns("__pycache__"))
-    folder = tmp_path_factory.mktemp("wheels")
-    pip("wheel", "--no-deps", "-w", folder, source)
-    (proxy,) = folder.glob("invoice_portal-*.whl")
-    # Pure-Python wheels only, at the versions of requirements.lock: one with a C extension
-    # could not load in Pyodide, and pip says which dependency has none.
-    pip("download", "-d", folder, "--only-binary=:all:", "--platform", "any",
-        "--python-version", python, "--implementation", "py", "--abi", "none",
-        "-c", ROOT / "requirements.lock", proxy)  # fmt: skip
-    return folder
+    return build_wheels(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="module")
@@ -62,19 +32,11 @@ def sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-@dataclasses.dataclass
-class Worker:
-    url: str
-    log: Path  # what the Worker wrote to standard error: its log lines among them
-
-
 @pytest.fixture(scope="module")
 def worker(
     wheels: Path, sandbox: SandboxServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
     """The Worker behind its Node front; its bindings mirror the integration tests' settings."""
-    node = shutil.which("node")
-    assert node, "Node is needed to run Pyodide"
     env = {
         "STRIPE_SECRET_KEY": "rk_test_integration",
         "PORTAL_HASH_SECRETS": SECRET,
@@ -84,31 +46,8 @@ def worker(
         "PORTAL_STRIPE_DEADLINE": "6",
         "PORTAL_STRIPE_CALLS_PER_SECOND": "1000",
     }
-    folder = tmp_path_factory.mktemp("worker")
-    config = folder / "config.json"
-    config.write_text(json.dumps({"wheels": str(wheels), "env": env}))
-    log = folder / "stderr.log"
-    with log.open("w") as errors:
-        process = subprocess.Popen(
-            [node, FRONT, config], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True
-        )
-        try:
-            yield Worker(first_line(process, log).rsplit(" ", 1)[-1], log)
-        finally:
-            process.terminate()
-            process.wait(10)
-
-
-def first_line(process: subprocess.Popen[str], log: Path) -> str:
-    assert process.stdout
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            line = process.stdout.readline()
-            if line.startswith("listening on "):
-                return line.strip()
-    raise AssertionError(f"the Worker did not start:\n{log.read_text()[-4000:]}")
+    with serve(wheels, env, tmp_path_factory.mktemp("worker")) as served:
+        yield served
 
 
 @pytest.fixture

@@ -7,12 +7,15 @@
 // CONFIG.json: {"wheels": "<folder of .whl files>", "env": {<the Worker's vars and secrets>}}.
 // Prints "listening on http://127.0.0.1:<port>" once the handler is imported and serving.
 // GET /_front/fetches answers how many times Python called the runtime's fetch; a request
-// with "X-Front-Bindings: none" reaches the Worker without any bindings.
+// with "X-Front-Bindings: none" reaches the Worker without any bindings. GET /_front/startup
+// answers when each step of the start ended, in ms since Node started (the bench's cold start).
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { loadPyodide } from "pyodide";
 
+// performance.now() counts from the moment Node's process started.
+const startup = { script: performance.now() };
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
 // Counted before Pyodide starts: its `js.fetch` is this very function, so a Stripe call that
@@ -25,21 +28,24 @@ globalThis.fetch = (...args) => {
 };
 
 const pyodide = await loadPyodide();
+startup.pyodide = performance.now();
 // Pure-Python wheels are zip files: unpacked into site-packages, with no package manager
 // (the npm package ships without micropip, and with no index to download from).
 for (const name of readdirSync(config.wheels).filter((n) => n.endsWith(".whl")).sort()) {
   pyodide.unpackArchive(new Uint8Array(readFileSync(join(config.wheels, name))), "wheel");
 }
+startup.unpacked = performance.now();
 // An import error surfaces here, naming the module, before anything listens.
 const onFetch = pyodide.pyimport("edge.worker").on_fetch;
+startup.imported = performance.now();
 
 // Hop-by-hop headers, and the ones fetch computes itself, do not go into a Request.
 const UNSENT = new Set(["host", "connection", "keep-alive", "content-length", "transfer-encoding"]);
 
 async function answer(incoming, outgoing) {
-  if (incoming.url === "/_front/fetches") {
+  if (incoming.url === "/_front/fetches" || incoming.url === "/_front/startup") {
     outgoing.writeHead(200, { "content-type": "application/json" });
-    outgoing.end(JSON.stringify({ fetches }));
+    outgoing.end(JSON.stringify(incoming.url === "/_front/fetches" ? { fetches } : startup));
     return;
   }
   const chunks = [];
@@ -72,5 +78,6 @@ const server = createServer((incoming, outgoing) => {
   });
 });
 server.listen(0, "127.0.0.1", () => {
+  startup.listening = performance.now();
   console.log(`listening on http://127.0.0.1:${server.address().port}`);
 });
