@@ -22,6 +22,7 @@ from bench import (
     checks,
     load,
     machine,
+    pyodide,
     report,
     stripe_calls,
     throughput,
@@ -36,6 +37,7 @@ SECTIONS: list[tuple[str, str, ModuleType]] = [
     ("stripe_calls", "Stripe calls per portal load", stripe_calls),
     ("browser", "Browser: navigation to invoices painted", browser),
     ("throughput", "Proxy throughput and latency", throughput),
+    ("pyodide", "The proxy as a Python Worker in Pyodide, beside CPython", pyodide),
     ("load", "Load: 200 clients for 30 s", load),
 ]
 REPORTS = Path(__file__).parent

@@ -64,6 +64,7 @@ def serve(wheels: Path, env: Mapping[str, str], folder: Path) -> Iterator[Worker
     node = shutil.which("node")
     if node is None:
         raise StackError("Node is needed to run Pyodide")
+    folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.json"
     config.write_text(json.dumps({"wheels": str(wheels), "env": dict(env)}))
     log = folder / "stderr.log"

@@ -17,7 +17,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from bench import __main__ as bench_main  # noqa: E402
-from bench import browser, machine, report, throughput, weight  # noqa: E402
+from bench import browser, machine, pyodide, report, throughput, weight  # noqa: E402
+from bench.processes import Missing  # noqa: E402
 
 
 def request(name: str, start: float, end: float) -> dict[str, Any]:
@@ -287,3 +288,80 @@ def test_publish_takes_the_figures_from_report_json_without_measuring(
     # In the run's order, not report.json's alphabetical one; a missing section says so.
     assert text.index("| Load | not measured (missing) |") < text.index("req/s (p50 / p99 ms)")
     assert "[bench/report.md](../bench/report.md)" in text
+
+
+def test_a_worker_cold_start_splits_into_steps_that_add_up_to_the_first_answer() -> None:
+    marks = {"script": 150.0, "pyodide": 4650.0, "unpacked": 5350.0, "imported": 8500.0}
+    steps = pyodide.cold_split(marks, listening=8.52, answered=9.5)
+    assert steps["pyodide"] == pytest.approx(4.5) and steps["import"] == pytest.approx(3.15)
+    assert steps["first_request"] == pytest.approx(0.98)
+    parts = ("node", "pyodide", "wheels", "import", "listen", "first_request")
+    assert sum(steps[part] for part in parts) == pytest.approx(steps["total"])
+
+
+def test_the_cold_start_reported_is_the_median_one_whole_with_every_total() -> None:
+    runs = [{"total": 9.6, "import": 3.1}, {"total": 11.9, "import": 4.0}, {"total": 9.0}]
+    summary = pyodide.cold_summary(runs)
+    assert summary["total"] == 9.6 and summary["import"] == 3.1
+    assert summary["totals"] == [9.6, 11.9, 9.0]
+
+
+def worker_side(ms: float, rps: float, cpu: float | None, non_2xx: int = 0) -> dict[str, Any]:
+    return {**stats(rps, non_2xx), "one_by_one_ms": ms, "one_by_one_failed": 0,
+            "cpu_us_per_request": cpu}  # fmt: skip
+
+
+def worker_result(non_2xx: int = 0) -> dict[str, Any]:
+    mine, theirs = worker_side(5.0, 300, 3000.0, non_2xx), worker_side(1.0, 3000, None)
+    cold = {"node": 0.15, "pyodide": 4.5, "wheels": 0.7, "import": 3.1, "listen": 0.01}
+    return {
+        "persona": "jane@example.com",
+        "pyodide": "314.0.8",
+        "wheel_seconds": 11.0,
+        "server": "uvicorn, 1 worker, uvloop, httptools",
+        "load": "wrk -t1 -c16 --latency -d2s",
+        "cold": {
+            "pyodide": {**cold, "first_request": 1.0, "total": 9.46, "totals": [9.46]},
+            "cpython": {"listening": 0.8, "first_request": 0.1, "total": 0.9, "totals": [0.9]},
+        },
+        "rows": [
+            {
+                "endpoint": "GET /v1/invoices",
+                "name": "list",
+                "pyodide": mine,
+                "cpython": theirs,
+                "ratios": pyodide.ratios(mine, theirs),
+                "round_ratios": [0.1],
+            }
+        ],
+    }
+
+
+def test_worker_ratios_are_pyodide_over_cpython_and_none_without_a_cpython_figure() -> None:
+    assert worker_result()["rows"][0]["ratios"] == {
+        "one_by_one_ms": 5.0,
+        "rps": 0.1,
+        "cpu_us_per_request": None,
+    }
+
+
+def test_the_worker_report_sets_each_figure_beside_cpython() -> None:
+    result = worker_result()
+    cold, per_request = pyodide.headline(result)
+    assert "9.46 s" in cold[1] and "**10.5x** CPython" in cold[1] and "0.90 s" in cold[2]
+    assert "5.00 ms, 300 req/s: **5.00x** / **0.10x** CPython" == per_request[1]
+    table = "\n".join(pyodide.markdown(result))
+    assert "| `import edge.worker` | 3.10 |  |" in table
+    assert "| first `POST /v1/session` answered" in table and "| 1.00 | 0.10 |" in table
+    assert pyodide.shortfalls(result) == []
+
+
+def test_error_answers_from_the_worker_under_load_are_named() -> None:
+    [named] = pyodide.shortfalls(worker_result(non_2xx=40))
+    assert named.startswith("pyodide: pyodide GET /v1/invoices had 40 non-2xx")
+
+
+def test_without_node_the_worker_section_is_missing_not_failed(monkeypatch: Any) -> None:
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(Missing, match="not installed: node, wrk"):
+        pyodide.measure()
