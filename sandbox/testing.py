@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -64,6 +65,40 @@ class SandboxControl:
     def customers(self, email: str) -> list[str]:
         ids: list[str] = self.seed()["customers"][email]
         return ids
+
+    def customer_owing(
+        self,
+        card: str,
+        amount: int,
+        *,
+        item: str = "Work",
+        name: str | None = None,
+        description: str | None = None,
+    ) -> tuple[stripe.Customer, stripe.Invoice]:
+        """A new customer (a fresh email each time) whose default payment method is the test
+        card `card` (`pm_card_visa`, `pm_card_chargeDeclinedInsufficientFunds`, ...), with one
+        open invoice of one line of `amount`, due in 30 days: for tests that pay, decline or
+        change cards without touching the seed's personas."""
+        stripe_ = self.client()
+        email = f"owing-{uuid.uuid4().hex[:12]}@example.com"
+        customer = stripe_.v1.customers.create({"email": email, **({"name": name} if name else {})})
+        method = stripe_.v1.payment_methods.attach(card, {"customer": customer.id})
+        stripe_.v1.customers.update(
+            customer.id, {"invoice_settings": {"default_payment_method": method.id}}
+        )
+        params: stripe.params.InvoiceCreateParams = {
+            "customer": customer.id,
+            "collection_method": "send_invoice",
+            "days_until_due": 30,
+        }
+        if description:
+            params["description"] = description
+        draft = stripe_.v1.invoices.create(params)
+        assert draft.id is not None
+        stripe_.v1.invoice_items.create(
+            {"customer": customer.id, "invoice": draft.id, "amount": amount, "description": item}
+        )
+        return customer, stripe_.v1.invoices.finalize_invoice(draft.id)
 
     def _control(
         self, method: str, path: str, body: dict[str, Any] | None = None

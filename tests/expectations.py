@@ -62,20 +62,8 @@ def pdf_as_a_redirect_or_its_address(http: httpx.Client) -> None:
 
 def paying_with_the_saved_card(http: httpx.Client, sandbox: SandboxServer) -> None:
     """A customer of its own (a Visa, one open invoice of $25), so that no persona changes."""
-    stripe = sandbox.client()
-    email = f"payer-{uuid.uuid4().hex[:12]}@example.com"
-    customer = stripe.v1.customers.create({"email": email})
-    card = stripe.v1.payment_methods.attach("pm_card_visa", {"customer": customer.id})
-    stripe.v1.customers.update(
-        customer.id, {"invoice_settings": {"default_payment_method": card.id}}
-    )
-    draft = stripe.v1.invoices.create(
-        {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
-    )
-    stripe.v1.invoice_items.create(
-        {"customer": customer.id, "invoice": draft.id, "amount": 2500, "description": "Work"}
-    )
-    invoice = stripe.v1.invoices.finalize_invoice(draft.id)
+    customer, invoice = sandbox.customer_owing("pm_card_visa", 2500)
+    email = str(customer.email)
     session = start(http, email, scope="all")
     assert [i["id"] for i in session["owed"]["data"]] == [invoice.id]
     headers = bearer(session) | {"Idempotency-Key": str(uuid.uuid4())}

@@ -24,25 +24,10 @@ DECLINING = "pm_card_chargeDeclinedInsufficientFunds"
 @pytest.fixture
 def declining(stack: Stack) -> SimpleNamespace:
     """A customer whose saved Visa (•••• 9995) declines, with one open invoice of $120.00."""
-    stripe = stack.sandbox.client()
-    email = f"dee-{uuid.uuid4().hex[:10]}@example.com"
-    customer = stripe.v1.customers.create({"email": email, "name": "Dee Fresh"})
-    card = stripe.v1.payment_methods.attach(DECLINING, {"customer": customer.id})
-    stripe.v1.customers.update(
-        customer.id, {"invoice_settings": {"default_payment_method": card.id}}
+    customer, invoice = stack.sandbox.customer_owing(
+        DECLINING, 12000, item="Workshop", name="Dee Fresh", description="Design workshop"
     )
-    draft = stripe.v1.invoices.create(
-        {
-            "customer": customer.id,
-            "collection_method": "send_invoice",
-            "days_until_due": 30,
-            "description": "Design workshop",
-        }
-    )
-    stripe.v1.invoice_items.create(
-        {"customer": customer.id, "invoice": draft.id, "amount": 12000, "description": "Workshop"}
-    )
-    invoice = stripe.v1.invoices.finalize_invoice(draft.id)
+    stripe, email = stack.sandbox.client(), str(customer.email)
     return SimpleNamespace(
         email=email, customer=customer.id, invoice=invoice.id, number=invoice.number, stripe=stripe
     )

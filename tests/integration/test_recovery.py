@@ -26,22 +26,8 @@ RETURN = ORIGIN + "/billing"
 @pytest.fixture
 def declined(sandbox: SandboxServer, http: httpx.Client) -> SimpleNamespace:
     """A customer whose default card declines, one open invoice of $25 shown to a session."""
-    stripe = sandbox.client()
-    email = f"declined-{uuid.uuid4().hex[:12]}@example.com"
-    customer = stripe.v1.customers.create({"email": email})
-    card = stripe.v1.payment_methods.attach(
-        "pm_card_chargeDeclinedInsufficientFunds", {"customer": customer.id}
-    )
-    stripe.v1.customers.update(
-        customer.id, {"invoice_settings": {"default_payment_method": card.id}}
-    )
-    draft = stripe.v1.invoices.create(
-        {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
-    )
-    stripe.v1.invoice_items.create(
-        {"customer": customer.id, "invoice": draft.id, "amount": 2500, "description": "Work"}
-    )
-    invoice = stripe.v1.invoices.finalize_invoice(draft.id)
+    customer, invoice = sandbox.customer_owing("pm_card_chargeDeclinedInsufficientFunds", 2500)
+    stripe, email = sandbox.client(), str(customer.email)
     session = start(http, email, scope="all")
     shown = http.get("/v1/invoices", params={"scope": "all"}, headers=bearer(session)).json()
     assert [i["id"] for i in shown["data"]] == [invoice.id]
