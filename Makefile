@@ -55,6 +55,12 @@ unit: install /usr/bin/redis-server /usr/bin/mcs
 e2e: install samples build $(CHROMIUM)
 	$(PY) -m pytest tests/e2e
 
+# The proxy's wheel and its dependencies' pure-Python wheels for the Pyodide tests, fetched
+# here (like npm ci), so that the tests themselves reach no network.
+PYODIDE_WHEELS := dist/pyodide/wheels/.built
+$(PYODIDE_WHEELS): requirements.lock pyproject.toml $(wildcard edge/*.py) $(VENV)/.installed node_modules/.installed
+	$(PY) -m tools.worker wheels
+
 # Debian's redis-server: the tests of shared rate limits start their own on a free port.
 /usr/bin/redis-server:
 	$(SUDO) apt-get update -qq
@@ -66,7 +72,7 @@ e2e: install samples build $(CHROMIUM)
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ruby php-cli golang-go default-jdk-headless mono-mcs
 
-test: install samples $(CHROMIUM) /usr/bin/redis-server /usr/bin/mcs lint
+test: install samples $(CHROMIUM) /usr/bin/redis-server /usr/bin/mcs $(PYODIDE_WHEELS) lint
 	[ ! -f build.py ] || $(PY) build.py
 	$(PY) -m pytest
 

@@ -1,9 +1,13 @@
 """The proxy as a Python Worker on this machine: its wheels, and Node serving it in Pyodide.
 
-The wheels come from local files only: the proxy's own (`pip wheel --no-deps .`) and its
-dependencies' pure-Python wheels, downloaded by pip from the configured indexes. The front,
+The wheels are local files: the proxy's own (`pip wheel --no-deps .`) and its dependencies'
+pure-Python wheels, downloaded by pip from the configured indexes. `make test` prepares them
+before any test runs (`python -m tools.worker wheels`, into dist/pyodide/wheels, again when the
+lock, pyproject.toml or edge/ change), so the tests reach no network. The front,
 tests/pyodide/worker_front.mjs, loads the npm `pyodide` package, unpacks the wheels and hands
 each HTTP request to `edge.worker.on_fetch`. tests/pyodide and `python -m bench` both use it.
+
+    python -m tools.worker wheels [FOLDER]     # FOLDER/wheels; default dist/pyodide
 """
 
 from __future__ import annotations
@@ -24,6 +28,18 @@ from tools.process import ROOT, StackError
 PYODIDE = ROOT / "node_modules" / "pyodide"
 FRONT = ROOT / "tests" / "pyodide" / "worker_front.mjs"
 STARTUP_SECONDS = 120
+PREPARED = ROOT / "dist" / "pyodide"
+
+
+def prepared() -> Path | None:
+    """The wheels `make test` prepared, if they are newer than everything they come from."""
+    marker = PREPARED / "wheels" / ".built"
+    if not marker.exists():
+        return None
+    # What they are made from, as the Makefile's rule names it: newer means stale.
+    sources = [ROOT / "requirements.lock", ROOT / "pyproject.toml", *ROOT.glob("edge/*.py")]
+    newest = max(path.stat().st_mtime for path in sources)
+    return marker.parent if newest <= marker.stat().st_mtime else None
 
 
 def build_wheels(folder: Path) -> Path:
@@ -44,6 +60,19 @@ def build_wheels(folder: Path) -> Path:
          "--python-version", python, "--implementation", "py", "--abi", "none",
          "-c", ROOT / "requirements.lock", proxy)  # fmt: skip
     return wheels
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "wheels" or len(args) > 2:
+        print("usage: python -m tools.worker wheels [FOLDER]", file=sys.stderr)
+        return 2
+    folder = Path(args[1]) if len(args) == 2 else PREPARED
+    shutil.rmtree(folder, ignore_errors=True)
+    wheels = build_wheels(folder)
+    (wheels / ".built").touch()
+    print(f"wheels for the Worker in {wheels}")
+    return 0
 
 
 def _pip(*args: str | Path) -> None:
@@ -90,3 +119,7 @@ def _listening(process: subprocess.Popen[str], log: Path) -> str:
             if line.startswith("listening on "):
                 return line.strip()
     raise StackError(f"the Worker did not start:\n{log.read_text()[-4000:]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
