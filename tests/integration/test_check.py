@@ -4,7 +4,6 @@ through the proxy's own readiness check, against the sandbox on loopback."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from edge.variables import VARIABLES
 from sandbox.testing import SandboxServer
+from tests import cli
 
 # Well-formed for the proxy, refused by the sandbox as Stripe refuses an unknown key (401):
 # the sandbox takes any key of Stripe's form up to 255 characters, and no longer one.
@@ -27,24 +27,17 @@ REJECTED = (
 
 
 def environment(api_base: str, key: str = "rk_test_check") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
-    return env | {
-        "STRIPE_SECRET_KEY": key,
-        "STRIPE_API_BASE": api_base,
-        "PORTAL_HASH_SECRETS": "check-secret",
-        "PORTAL_ALLOWED_ORIGINS": "https://shop.example.com",
-        "PORTAL_STRIPE_TIMEOUT": "3",
-    }
+    return cli.environment(
+        STRIPE_SECRET_KEY=key,
+        STRIPE_API_BASE=api_base,
+        PORTAL_HASH_SECRETS="check-secret",
+        PORTAL_ALLOWED_ORIGINS="https://shop.example.com",
+        PORTAL_STRIPE_TIMEOUT="3",
+    )
 
 
 def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "edge.cli", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    return cli.invoke("check", env=env)
 
 
 @pytest.fixture

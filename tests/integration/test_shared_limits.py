@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ import pytest
 from edge.app import JsonLines
 from edge.store import REDIS_RETRY_SECONDS
 from sandbox.testing import SandboxServer
+from tests.cli import environment, invoke
 from tests.redis_server import RedisServer
 
 from .conftest import ORIGIN, Proxy, bearer, signed, start, wait_for
@@ -214,20 +212,13 @@ def test_a_redis_down_at_start_leaves_the_proxy_serving_on_memory(
 
 @pytest.mark.parametrize("url", ["http://x", "localhost:6379"])
 def test_serve_refuses_a_redis_url_that_is_not_redis(url: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "STRIPE_"))}
-    env |= {
-        "STRIPE_SECRET_KEY": "rk_test_cli",
-        "PORTAL_HASH_SECRETS": "cli-secret",
-        "PORTAL_ALLOWED_ORIGINS": ORIGIN,
-        "PORTAL_REDIS_URL": url,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "edge.cli", "serve", "--port", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
+    env = environment(
+        STRIPE_SECRET_KEY="rk_test_cli",
+        PORTAL_HASH_SECRETS="cli-secret",
+        PORTAL_ALLOWED_ORIGINS=ORIGIN,
+        PORTAL_REDIS_URL=url,
     )
+    done = invoke("serve", "--port", "0", env=env)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "PORTAL_REDIS_URL" in lines[0], done.stderr

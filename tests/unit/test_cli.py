@@ -1,24 +1,15 @@
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 
 from edge.hashing import check_hash, make_hash
 from edge.variables import VARIABLES
+from tests.cli import environment, invoke
 
 
 def run(*args: str, secrets: str = "cli-secret,older-secret") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env["PORTAL_HASH_SECRETS"] = secrets
-    return subprocess.run(
-        [sys.executable, "-m", "edge.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    return invoke(*args, env=environment(PORTAL_HASH_SECRETS=secrets))
 
 
 def test_hash_prints_the_static_hash_with_the_first_secret() -> None:
@@ -78,15 +69,8 @@ def test_serve_help_lists_every_variable_with_its_default_and_example() -> None:
 
 
 def test_serve_reports_every_problem_at_once_and_exits_2() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
-    env |= {"PORTAL_ALLOWED_ORIGINS": "shop.example.com", "PORTAL_STRIPE_TIMEOUT": "60"}
-    done = subprocess.run(
-        [sys.executable, "-m", "edge.cli", "serve", "--port", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    env = environment(PORTAL_ALLOWED_ORIGINS="shop.example.com", PORTAL_STRIPE_TIMEOUT="60")
+    done = invoke("serve", "--port", "0", env=env)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
@@ -105,15 +89,8 @@ def test_serve_reports_every_problem_at_once_and_exits_2() -> None:
 
 
 def test_check_with_bad_configuration_exits_2_before_calling_stripe() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
-    env |= {"STRIPE_SECRET_KEY": "sk_test_abc", "PORTAL_ALLOWED_ORIGINS": "https://a.example"}
-    done = subprocess.run(
-        [sys.executable, "-m", "edge.cli", "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    env = environment(STRIPE_SECRET_KEY="sk_test_abc", PORTAL_ALLOWED_ORIGINS="https://a.example")
+    done = invoke("check", env=env)
     assert done.returncode == 2
     assert done.stdout == ""
     assert [line.split(" ")[1] for line in done.stderr.splitlines()] == ["PORTAL_HASH_SECRETS"]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -8,6 +7,7 @@ import pytest
 
 from edge.settings import ConfigError, Settings
 from edge.variables import VARIABLES, Variable
+from tests.cli import environment, invoke
 
 GOOD = {
     "STRIPE_SECRET_KEY": "sk_test_abc123",
@@ -194,18 +194,11 @@ def test_the_example_of_every_variable_is_accepted(variable: Variable) -> None:
 
 
 def test_serve_with_bad_configuration_exits_2_with_one_line_and_no_key() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
     # Built at run time so the source holds nothing that looks like a live key.
     key = "sk_live_" + "topsecretvalue"
-    env |= GOOD | {"STRIPE_SECRET_KEY": key, "PORTAL_REQUIRE_HASH": "false"}
+    env = environment(**GOOD) | {"STRIPE_SECRET_KEY": key, "PORTAL_REQUIRE_HASH": "false"}
     env["PORTAL_HASH_SECRETS"] = "z" * 32
-    done = subprocess.run(
-        [sys.executable, "-m", "edge.cli", "serve", "--port", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = invoke("serve", "--port", "0", env=env)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("invoice-portal: PORTAL_REQUIRE_HASH ")
@@ -213,10 +206,9 @@ def test_serve_with_bad_configuration_exits_2_with_one_line_and_no_key() -> None
 
 
 def test_app_factory_with_bad_configuration_exits_2_with_every_problem() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "PORTAL_"))}
     code = "from edge.app import create_app; create_app()"
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30
+        [sys.executable, "-c", code], env=environment(), capture_output=True, text=True, timeout=30
     )
     assert done.returncode == 2
     assert [line.split(" ", 2)[:2] for line in done.stderr.splitlines()] == [
