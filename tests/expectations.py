@@ -7,6 +7,7 @@ the proxy under test, and asserts what a client of the proxy sees.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -89,3 +90,14 @@ def a_preflight_from_the_site(http: httpx.Client) -> None:
     answer = http.options("/v1/session", headers=headers)
     assert answer.status_code in (200, 204)
     assert answer.headers["access-control-allow-origin"] == ORIGIN
+
+
+# The scenarios that need nothing but a client of the proxy, for both runtimes to parametrize.
+SCENARIOS: list[Callable[[httpx.Client], None]] = [
+    next_page_from_the_tokens_cursor,
+    invoice_detail_with_its_lines,
+    pdf_as_a_redirect_or_its_address,
+    a_wrong_hash_is_403,
+    another_customers_invoice_is_404,
+    a_preflight_from_the_site,
+]

@@ -17,15 +17,7 @@ pytestmark = pytest.mark.usefixtures("fresh")
 
 @pytest.mark.parametrize(
     "scenario",
-    [
-        expect.session_with_its_first_page,
-        expect.next_page_from_the_tokens_cursor,
-        expect.invoice_detail_with_its_lines,
-        expect.pdf_as_a_redirect_or_its_address,
-        expect.a_wrong_hash_is_403,
-        expect.another_customers_invoice_is_404,
-        expect.a_preflight_from_the_site,
-    ],
+    [expect.session_with_its_first_page, *expect.SCENARIOS],
     ids=lambda scenario: scenario.__name__,
 )
 def test_the_proxy_answers(http: httpx.Client, scenario: Callable[[httpx.Client], object]) -> None:

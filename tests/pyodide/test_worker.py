@@ -77,18 +77,7 @@ def test_a_session_answers_the_first_page_with_every_stripe_call_made_by_fetch(
     assert stripe_calls > 0 and fetches(http) - before == stripe_calls
 
 
-@pytest.mark.parametrize(
-    "scenario",
-    [
-        expect.next_page_from_the_tokens_cursor,
-        expect.invoice_detail_with_its_lines,
-        expect.pdf_as_a_redirect_or_its_address,
-        expect.a_wrong_hash_is_403,
-        expect.another_customers_invoice_is_404,
-        expect.a_preflight_from_the_site,
-    ],
-    ids=lambda scenario: scenario.__name__,
-)
+@pytest.mark.parametrize("scenario", expect.SCENARIOS, ids=lambda scenario: scenario.__name__)
 def test_the_same_answers_as_in_cpython(
     http: httpx.Client, scenario: Callable[[httpx.Client], None]
 ) -> None:
