@@ -71,10 +71,7 @@ async def pay(
     try:
         paid = await gateway.pay_invoice(invoice_id, params, key)
     except Refusal as refused:
-        outcome = refusal(refused.kind, refused.code, refused.decline, refused.message)
-        if isinstance(outcome, ApiError) and outcome.status == 402:
-            # Another card, or another way to pay, on Stripe's page for this invoice.
-            outcome.extra["hosted_invoice_url"] = invoice.get("hosted_invoice_url")
+        outcome = refusal(refused, invoice.get("hosted_invoice_url"))
         if outcome == "authentication_required":
             return await _requires_authentication(gateway, invoice)
         if isinstance(outcome, str):
@@ -143,21 +140,29 @@ def scoped_key(given: str | None, invoice: Obj) -> str:
     return "invoice-portal-" + hashlib.sha256(scope.encode()).hexdigest()
 
 
-def refusal(kind: str, code: str, decline: str | None, user_message: str | None) -> ApiError | str:
-    """What a Stripe refusal of the payment means: an API error, or the reason the customer
-    must act on Stripe's hosted page ("authentication_required", "no_payment_method").
+def refusal(refused: Refusal, hosted_invoice_url: str | None) -> ApiError | str:
+    """What a Stripe refusal of the payment means: an API error (a declined card's names the
+    invoice's hosted page, to pay it another way), or the reason the customer must act on
+    Stripe's hosted page ("authentication_required", "no_payment_method").
 
-    `kind` is the refusal's class: card, idempotency, key (the key lacks a permission),
+    `refused.kind` is the refusal's class: card, idempotency, key (the key lacks a permission),
     request (any other invalid request), or other.
     """
+    kind, code, decline = refused.kind, refused.code, refused.decline
     if code in NEEDS_CUSTOMER or decline == "authentication_required":
         return "authentication_required"
     if kind == "idempotency":
         message = "this Idempotency-Key was used for another request: use a new key"
         return ApiError(409, "idempotency_conflict", message)
     if kind == "card":
-        message = user_message or "the card was declined"
-        return ApiError(402, code or "card_declined", message, decline_code=decline)
+        message = refused.message or "the card was declined"
+        return ApiError(
+            402,
+            code or "card_declined",
+            message,
+            decline_code=decline,
+            hosted_invoice_url=hosted_invoice_url,
+        )
     if code == "missing":
         return "no_payment_method"
     if code in NOT_OPEN:
