@@ -143,6 +143,9 @@ async def session(request: Request) -> Response:
             "email_matched": matched,
             "subscriptions": [shapes.subscription(s) for s in subscriptions],
             "subscription": shown,
+            # The plan the customer is on, whatever the list shows: what billing portal flows
+            # act on when no subscription is named.
+            "current_subscription": default,
             "scope": "subscription" if shown else "all",
             "invoices": shapes.page(listed, now),
             "owed": owed,

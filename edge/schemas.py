@@ -187,6 +187,11 @@ SCHEMAS: dict[str, Schema] = {
             },
             "subscriptions": {"type": "array", "items": ref("Subscription")},
             "subscription": nullable("string"),
+            "current_subscription": nullable(
+                "string",
+                description="the customer's current subscription (most recent active, trialing "
+                "or past due, else the most recent), whatever the list shows",
+            ),
             "scope": {"enum": ["subscription", "all"]},
             "invoices": ref("InvoicePage"),
             "owed": ref("Owed"),

@@ -51,12 +51,12 @@ export function recovery(state, inv, s, act) {
   );
 }
 
-// The plan in view (the switcher's; with every invoice shown, the newest current one), with
+// The plan in view (the switcher's, else the customer's current one, as the proxy says), with
 // the changes the owner allows, above the list.
 export function plan(state, s, act) {
   const f = state.session.features || {};
-  const subs = state.session.subscriptions || [];
-  const sub = state.subscription ? subs.find((x) => x.id === state.subscription) : subs.find((x) => /^(active|trialing|past_due)$/.test(x.status));
+  const id = state.subscription || state.session.current_subscription;
+  const sub = (state.session.subscriptions || []).find((x) => x.id === id);
   if (!sub || !(f.plan_change || f.cancel) || /^(canceled|incomplete_expired)$/.test(sub.status)) return null;
   const go = (flow) => () => act.portal(flow, { subscription: sub.id });
   return h(

@@ -15,6 +15,16 @@ from .conftest import SECRET, Proxy, bearer, signed, start
 pytestmark = pytest.mark.usefixtures("fresh")
 
 
+def test_every_session_names_the_current_subscription_whatever_the_list_shows(
+    http: httpx.Client,
+) -> None:
+    narrow = start(http, "jane@example.com")
+    every = start(http, "jane@example.com", scope="all")
+    assert every["subscription"] is None and every["scope"] == "all"
+    assert every["current_subscription"] == narrow["current_subscription"]
+    assert narrow["current_subscription"] == narrow["subscription"]
+
+
 def test_a_session_answers_token_features_subscriptions_and_the_first_page(
     http: httpx.Client,
 ) -> None:
