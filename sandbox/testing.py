@@ -66,6 +66,18 @@ class SandboxControl:
         ids: list[str] = self.seed()["customers"][email]
         return ids
 
+    def customer_paying_with(self, card: str, *, name: str | None = None) -> stripe.Customer:
+        """A new customer (a fresh email each time) whose default payment method is the test
+        card `card` (`pm_card_visa`, `pm_card_chargeDeclinedInsufficientFunds`, ...): for tests
+        that pay, decline or change cards without touching the seed's personas."""
+        stripe_ = self.client()
+        email = f"owing-{uuid.uuid4().hex[:12]}@example.com"
+        customer = stripe_.v1.customers.create({"email": email, **({"name": name} if name else {})})
+        method = stripe_.v1.payment_methods.attach(card, {"customer": customer.id})
+        return stripe_.v1.customers.update(
+            customer.id, {"invoice_settings": {"default_payment_method": method.id}}
+        )
+
     def customer_owing(
         self,
         card: str,
@@ -75,17 +87,10 @@ class SandboxControl:
         name: str | None = None,
         description: str | None = None,
     ) -> tuple[stripe.Customer, stripe.Invoice]:
-        """A new customer (a fresh email each time) whose default payment method is the test
-        card `card` (`pm_card_visa`, `pm_card_chargeDeclinedInsufficientFunds`, ...), with one
-        open invoice of one line of `amount`, due in 30 days: for tests that pay, decline or
-        change cards without touching the seed's personas."""
+        """`customer_paying_with(card)`, with one open invoice of one line of `amount`, due in
+        30 days."""
         stripe_ = self.client()
-        email = f"owing-{uuid.uuid4().hex[:12]}@example.com"
-        customer = stripe_.v1.customers.create({"email": email, **({"name": name} if name else {})})
-        method = stripe_.v1.payment_methods.attach(card, {"customer": customer.id})
-        stripe_.v1.customers.update(
-            customer.id, {"invoice_settings": {"default_payment_method": method.id}}
-        )
+        customer = self.customer_paying_with(card, name=name)
         params: stripe.params.InvoiceCreateParams = {
             "customer": customer.id,
             "collection_method": "send_invoice",

@@ -8,7 +8,6 @@ personas that other tests read.
 from __future__ import annotations
 
 import re
-import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -171,12 +170,8 @@ def test_a_failed_automatic_charge_is_marked_in_the_list_and_explained_in_the_de
 def subscriber(stack: Stack) -> SimpleNamespace:
     """A customer with a Visa on the seed's monthly Pro plan, and the yearly price on offer."""
     stripe = stack.sandbox.client()
-    email = f"sub-{uuid.uuid4().hex[:10]}@example.com"
-    customer = stripe.v1.customers.create({"email": email, "name": "Sam Plan"})
-    card = stripe.v1.payment_methods.attach("pm_card_visa", {"customer": customer.id})
-    stripe.v1.customers.update(
-        customer.id, {"invoice_settings": {"default_payment_method": card.id}}
-    )
+    customer = stack.sandbox.customer_paying_with("pm_card_visa", name="Sam Plan")
+    email = str(customer.email)
     jane = stripe.v1.customers.list({"email": "jane@example.com"}).data[0]
     price = stripe.v1.subscriptions.list({"customer": jane.id}).data[0]["items"].data[0].price
     sub = stripe.v1.subscriptions.create({"customer": customer.id, "items": [{"price": price.id}]})

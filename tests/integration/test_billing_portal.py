@@ -3,7 +3,6 @@ of Stripe's portal that comes back to the site, and every refusal costs no Strip
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -38,12 +37,8 @@ def subscriber(sandbox: SandboxServer) -> SimpleNamespace:
     """A fresh customer with a Visa card on the seed's Pro plan (monthly), for tests that
     change things; `newer` is a second customer under the same email, made later, without one."""
     stripe = sandbox.client()
-    email = f"portal-{uuid.uuid4().hex[:12]}@example.com"
-    customer = stripe.v1.customers.create({"email": email, "name": "Portal Person"})
-    card = stripe.v1.payment_methods.attach("pm_card_visa", {"customer": customer.id})
-    stripe.v1.customers.update(
-        customer.id, {"invoice_settings": {"default_payment_method": card.id}}
-    )
+    customer = sandbox.customer_paying_with("pm_card_visa", name="Portal Person")
+    email = str(customer.email)
     jane = sandbox.customers("jane@example.com")[0]
     price = stripe.v1.subscriptions.list({"customer": jane}).data[0]["items"].data[0].price
     sub = stripe.v1.subscriptions.create({"customer": customer.id, "items": [{"price": price.id}]})
