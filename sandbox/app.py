@@ -23,8 +23,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox import (
+    balance,
     catalog,
+    charges,
     control,
+    credit_notes,
     customers,
     discounts,
     events,
@@ -37,7 +40,10 @@ from sandbox import (
     portal,
     portal_pages,
     portal_sessions,
+    previews,
+    receipts,
     subscriptions,
+    tax_ids,
     taxes,
 )
 from sandbox.errors import StripeError, api_error, invalid, not_authenticated, rate_limited
@@ -61,8 +67,11 @@ ENDPOINTS: list[tuple[str, re.Pattern[str], Handler]] = [
     (method, _compile(template), handler)
     for module in (
         customers,
+        balance,
+        tax_ids,
         catalog,
         subscriptions,
+        previews,  # before invoices: `POST /v1/invoices/create_preview` is not an invoice id
         invoices,
         invoice_items,
         events,
@@ -71,6 +80,8 @@ ENDPOINTS: list[tuple[str, re.Pattern[str], Handler]] = [
         taxes,
         discounts,
         payments,
+        charges,
+        credit_notes,
     )
     for method, template, handler in module.ROUTES
 ]
@@ -82,7 +93,7 @@ def endpoint_name(method: str, path: str) -> str:
     parts = path.rstrip("/").split("/")
     shift = 1 if len(parts) > 2 and parts[2] in NAMESPACES else 0
     for i in (3 + shift, 5 + shift):
-        if len(parts) > i and parts[i] != "search":
+        if len(parts) > i and parts[i] not in ("search", "preview", "create_preview"):
             parts[i] = "{id}"
     return f"{method} {'/'.join(parts)}"
 
@@ -101,6 +112,7 @@ def create_app(
     routes = [
         *control.routes(sb),
         *hosted.routes(sb),
+        *receipts.routes(sb),
         *portal_pages.routes(sb),
         Route("/v1/{rest:path}", api, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
     ]

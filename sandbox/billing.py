@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import customers, fixtures, payments, shapes
+from sandbox import balance, customers, fixtures, payments, shapes
 from sandbox.discounts import cut as discounts_cut
 from sandbox.errors import StripeError, invalid
 from sandbox.state import Sandbox
@@ -191,6 +191,7 @@ def finalize(sb: Sandbox, inv: dict[str, Any], at: int | None = None) -> dict[st
     inv["invoice_pdf"] = f"{shapes.BASE}pdf/invoices/{inv['id']}"
     if inv["collection_method"] == "send_invoice" and inv["due_date"] is None:
         inv["due_date"] = at + 86400 * 30
+    balance.apply_to(sb, inv, customer, at)
     sb.emit("invoice.finalized", inv)
     if inv["amount_due"] == 0:
         mark_paid(sb, inv, at, out_of_band=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox import fixtures, search, shapes
+from sandbox import fixtures, search, shapes, tax_ids
 from sandbox.errors import StripeError, invalid, missing
 from sandbox.params import EXPAND, LIST, SEARCH, check
 from sandbox.state import Sandbox
@@ -58,6 +58,7 @@ CUSTOMER: dict[str, Any] = {
     "payment_method": "str",
     "preferred_locales": "strs",
     "invoice_prefix": "str",
+    "tax_exempt": ("exempt", "none", "reverse"),
     "invoice_settings": {"default_payment_method": "str", "footer": "str"},
 }
 CUSTOMER_SEARCH_FIELDS = {"email": "email", "name": "name", "phone": "phone", "created": "created"}
@@ -65,17 +66,25 @@ CUSTOMER_SEARCH_FIELDS = {"email": "email", "name": "name", "phone": "phone", "c
 
 def create_customer(sb: Sandbox, p: dict[str, Any]) -> dict[str, Any]:
     store = sb.store
+    given = p.get("tax_id_data") or []
+    for i, t in enumerate(given):
+        if t.get("type") not in tax_ids.TYPES:
+            raise invalid(
+                f"Invalid tax_id_data[{i}][type]: must be one of {', '.join(tax_ids.TYPES)}",
+                f"tax_id_data[{i}][type]",
+            )
+        tax_ids.validate(t["type"], t.get("value") or "", f"tax_id_data[{i}][value]")
     prefix = p.get("invoice_prefix") or "".join(store.rng.choices("0123456789ABCDEF", k=8))
     obj = shapes.customer(
         store.new_id("customer"), store.now(), p.get("email"), p.get("name"), prefix
     )
     obj.update(description=p.get("description"), phone=p.get("phone"))
     _contact(obj, p)
-    if p.get("tax_id_data"):
-        given = p["tax_id_data"]
-        store.tax_ids[obj["id"]] = [{"type": t["type"], "value": t["value"]} for t in given]
     obj.update(metadata=p.get("metadata") or {}, preferred_locales=p.get("preferred_locales") or [])
+    obj["tax_exempt"] = p.get("tax_exempt") or "none"
     store.add("customer", obj)
+    for t in given:
+        tax_ids.create_tax_id(sb, obj["id"], t["type"], t["value"])
     if p.get("payment_method"):
         attach(sb, p["payment_method"], obj["id"])
     _settings(sb, obj, p.get("invoice_settings") or {})
@@ -104,7 +113,9 @@ def invoice_details(sb: Sandbox, customer: dict[str, Any]) -> dict[str, Any]:
         "customer_address": customer["address"],
         "customer_shipping": customer["shipping"],
         "customer_tax_exempt": customer["tax_exempt"],
-        "customer_tax_ids": [dict(t) for t in sb.store.tax_ids.get(customer["id"], ())],
+        "customer_tax_ids": [
+            {"type": t["type"], "value": t["value"]} for t in tax_ids.of(sb, customer["id"])
+        ],
     }
 
 
@@ -196,6 +207,8 @@ def update(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, A
     for key in ("email", "name", "description", "phone", "invoice_prefix"):
         if key in p:
             obj[key] = p[key] or None
+    if "tax_exempt" in p:
+        obj["tax_exempt"] = p["tax_exempt"] or "none"
     if "metadata" in p:
         obj["metadata"].update(p["metadata"])
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if v}

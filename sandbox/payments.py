@@ -4,7 +4,8 @@ A failed attempt leaves the payment open and its PaymentIntent in `requires_paym
 with the decline as `last_payment_error`; the next successful attempt pays through them.
 
 A card payment of an invoice is a succeeded PaymentIntent (`pi_...`) with the payment method
-that paid; the invoice payment (`inpay_...`) ties it to the invoice, so that
+that paid and its charge (`latest_charge`, `sandbox.charges`); the invoice payment
+(`inpay_...`) ties it to the invoice, so that
 `GET /v1/invoice_payments?invoice=in_...&status=paid` with
 `expand[]=data.payment.payment_intent.payment_method` gives the card, as on Stripe.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from sandbox import customers, shapes
+from sandbox import charges, customers, shapes
 from sandbox.fixtures import template
 from sandbox.params import EXPAND, LIST, check
 from sandbox.state import Sandbox
@@ -50,6 +51,7 @@ def record(sb: Sandbox, inv: dict[str, Any], payment_method: str, at: int) -> di
     payment_method = used_card(sb, payment_method)
     payment = _open_payment(sb, inv) or _new_payment(sb, inv, payment_method, at)
     intent = sb.store.get("payment_intent", payment["payment"]["payment_intent"])
+    charges.record(sb, intent, inv, payment_method, at)
     intent.update(
         amount_received=inv["amount_due"],
         last_payment_error=None,
@@ -76,11 +78,13 @@ def record_failure(
     intent = sb.store.get("payment_intent", payment["payment"]["payment_intent"])
     code, message = customers.DECLINES[decline]
     method = sb.store.get("payment_method", payment_method)
+    charge = charges.record(sb, intent, inv, payment_method, at, (code, decline, message))
     intent.update(
         payment_method=None,
         status="requires_payment_method",
         last_payment_error={
             "type": "card_error",
+            "charge": charge["id"],
             "code": code,
             "decline_code": decline,
             "message": message,

@@ -16,7 +16,8 @@ from sandbox.errors import StripeError
 ACCOUNT = "acct_1InvoicePortalSbx"
 READ, WRITE = "read", "write"
 
-# Customers Read, Subscriptions Read (the session expands a customer's subscriptions),
+# Customers Write (Read until the billing details: below), Subscriptions Read (the session
+# expands a customer's subscriptions),
 # Invoices Write (pay; Write includes Read), Payment methods Read (the card a payment will
 # use) and Customer portal Write (billing portal sessions for a card update, a plan change or
 # a cancellation).
@@ -34,8 +35,14 @@ READ, WRITE = "read", "write"
 # "Discounts" resource: a discount (`di_...`) is read under Coupons here, so expanding an
 # invoice's `total_discount_amounts.discount` needs 'rak_coupon_read'. Invoice payments are
 # part of Invoices. These names follow the pattern above and are unconfirmed as well.
+#
+# For the customer's account: Customers Write (billing details: name, address, tax exemption,
+# and tax IDs and balance transactions, which live under a customer: `/v1/customers/{id}/...`),
+# Charges Read (`latest_charge` and its `receipt_url`) and Credit notes Read. The names are
+# Stripe's resources in the same pattern ('rak_charge_read', 'rak_credit_note_read'), again
+# unconfirmed against Stripe itself.
 GRANTED = {
-    "customer": READ,
+    "customer": WRITE,
     "subscription": READ,
     "invoice": WRITE,
     "payment_method": READ,
@@ -44,6 +51,8 @@ GRANTED = {
     "coupon": READ,
     "promotion_code": READ,
     "payment_intent": READ,
+    "charge": READ,
+    "credit_note": READ,
 }
 
 # The resource of a collection in a path: `/v1/customers/{id}/subscriptions` is subscriptions'.
@@ -61,6 +70,10 @@ COLLECTIONS = {
     "coupons": "coupon",
     "promotion_codes": "promotion_code",
     "payment_intents": "payment_intent",
+    "charges": "charge",
+    "credit_notes": "credit_note",
+    "balance_transactions": "customer",  # a customer's: /v1/customers/{id}/balance_transactions
+    "tax_ids": "customer",  # a customer's: /v1/customers/{id}/tax_ids
     "billing_portal": "customer_portal",  # sessions and configurations alike
 }
 
@@ -84,6 +97,9 @@ FIELDS = {
     "promotion_code": "promotion_code",
     "payment_intent": "payment_intent",
     "latest_charge": "charge",
+    "charge": "charge",
+    "credit_note": "credit_note",
+    "customer_balance_transaction": "customer",
     "test_clock": "test_clock",
     "tax_rate": "tax_rate",
     "tax_rates": "tax_rate",

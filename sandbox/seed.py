@@ -14,6 +14,7 @@ from typing import Any
 from sandbox import (
     billing,
     catalog,
+    credit_notes,
     customers,
     discounts,
     invoice_items,
@@ -68,6 +69,8 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
         raise SeedError(f"seed {name!r}: portal: {exc!r}") from exc
     for inv in seeded.pop("failed_attempts", ()):
         _fail(sb, inv)
+    for inv, spec in seeded.pop("credit_notes", ()):
+        _credit(sb, inv, spec)
     for email, by_status in seeded["invoices"].items():
         seeded["invoices"][email] = {s: ids[:SHOWN_PER_STATUS] for s, ids in by_status.items()}
     return seeded
@@ -76,7 +79,10 @@ def load(sb: Sandbox, name: str) -> dict[str, Any]:
 def _customer(
     sb: Sandbox, spec: dict[str, Any], today: int, prices: Prices, seeded: dict[str, Any]
 ) -> None:
-    first = today - 400 * DAY
+    # Before anything of theirs: no invoice is older than its customer, as in Stripe.
+    bulk = spec.get("bulk_invoices") or {}
+    span = int(bulk.get("count", 0)) * int(bulk.get("every_hours", 3)) * 3600
+    first = today - max(400 * DAY, span + DAY)
     keys = ("email", "name", "description", "phone", "address", "shipping")
     fields = {k: spec[k] for k in keys if spec.get(k)}
     fields["tax_id_data"] = spec.get("tax_ids") or []
@@ -103,7 +109,8 @@ def _customer(
         invoices.setdefault(inv["status"], []).append(inv["id"])
         if inv_spec.get("failed_attempt"):
             seeded.setdefault("failed_attempts", []).append(inv)
-    bulk = spec.get("bulk_invoices")
+        for note in inv_spec.get("credit_notes", ()):
+            seeded.setdefault("credit_notes", []).append((inv, note))
     if bulk:
         for inv in _bulk(sb, customer, bulk, today):
             invoices.setdefault(inv["status"], []).append(inv["id"])
@@ -181,6 +188,23 @@ def _fail(sb: Sandbox, inv: dict[str, Any]) -> None:
         billing.pay(sb, inv, at=inv["created"] + DAY)
     except StripeError:
         return
+
+
+def _credit(sb: Sandbox, inv: dict[str, Any], spec: dict[str, Any]) -> None:
+    """A credit note of a seeded invoice, `days_after` its finalization, its lines naming the
+    invoice's by position. Made after everything else, so that every other id stays."""
+    p: dict[str, Any] = {k: spec[k] for k in ("reason", "memo", "amount") if k in spec}
+    p["invoice"] = inv["id"]
+    if spec.get("lines"):
+        rows = sb.store.lines[inv["id"]]
+        p["lines"] = [
+            {"type": "invoice_line_item", "invoice_line_item": rows[line["line"]]["id"],
+             **{k: line[k] for k in ("amount", "quantity") if k in line}}
+            for line in spec["lines"]
+        ]  # fmt: skip
+    p.update({k: spec[k] for k in credit_notes.SPLIT if k in spec})
+    at = inv["status_transitions"]["finalized_at"] + int(spec.get("days_after", 1)) * DAY
+    credit_notes.issue(sb, p, at, rest_to_balance=True)
 
 
 def _rates(sb: Sandbox, spec: dict[str, Any], made: Prices, today: int) -> list[str]:

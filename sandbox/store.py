@@ -31,12 +31,21 @@ PREFIXES = {
     "request": "req",
     "billing_portal.configuration": "bpc",
     "billing_portal.session": "bps",
+    "charge": "ch",
+    "credit_note": "cn",
+    "credit_note_line_item": "cnli",
+    "customer_balance_transaction": "cbtxn",
+    "tax_id": "txi",
 }
 KINDS = {prefix: kind for kind, prefix in PREFIXES.items() if prefix}
 SHORT_IDS = {"customer", "product", "subscription_item", "request"}
 # Kinds added after the seed's ids were fixed draw from their own generator, so making them
 # leaves every other seeded id as it was.
 LATER_KINDS = {"tax_rate", "coupon", "promotion_code", "payment_intent", "invoice_payment"}
+# The same again for the kinds of the customer's account (charges, credit notes, balance, tax
+# ids): a third generator, so that neither earlier one draws any differently.
+NEWEST_KINDS = {"charge", "credit_note", "credit_note_line_item", "customer_balance_transaction",
+                "tax_id"}  # fmt: skip
 INVOICE_LINES_SHOWN = 10
 INCLUDED_SHOWN = 10  # an included list (customer.subscriptions) shows its first ten
 _ALPHABET = string.ascii_letters + string.digits
@@ -46,6 +55,7 @@ class Store:
     def __init__(self, rng_seed: int = 2, now: Callable[[], int] | None = None) -> None:
         self.rng = random.Random(rng_seed)
         self.later_rng = random.Random(rng_seed + 1)
+        self.newest_rng = random.Random(rng_seed + 2)
         self.now: Callable[[], int] = now or (lambda: int(time.time()))
         self.objects: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in PREFIXES}
         self.lines: dict[str, list[dict[str, Any]]] = {}
@@ -55,7 +65,11 @@ class Store:
         # What Stripe keeps but does not show on the object: a line's tax rates (from its
         # invoice item or subscription item) and a customer's tax ids (their own resource).
         self.line_rates: dict[str, list[str]] = {}
-        self.tax_ids: dict[str, list[dict[str, Any]]] = {}
+        # Behind a charge, its invoice (Stripe dropped `charge.invoice`, but its receipt shows
+        # it); behind a credit note, its lines; the receipt numbers given so far.
+        self.charge_invoices: dict[str, str] = {}
+        self.credit_note_lines: dict[str, list[dict[str, Any]]] = {}
+        self.receipts = 0
         # What Stripe keeps behind a portal configuration and session but does not show:
         # the prices each configuration offers per product, and each session's URL secret
         # with its visit and completion.
@@ -69,6 +83,8 @@ class Store:
             return "".join(self.later_rng.choices(string.ascii_uppercase + string.digits, k=8))
         if kind in LATER_KINDS:
             return f"{PREFIXES[kind]}_1" + "".join(self.later_rng.choices(_ALPHABET, k=23))
+        if kind in NEWEST_KINDS:
+            return f"{PREFIXES[kind]}_1" + "".join(self.newest_rng.choices(_ALPHABET, k=23))
         size = 14 if kind in SHORT_IDS else 24
         if kind not in SHORT_IDS:
             return f"{PREFIXES[kind]}_1" + "".join(self.rng.choices(_ALPHABET, k=size - 1))
