@@ -88,6 +88,32 @@ def proxy_env(stripe_base: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def serve_workers(stripe_base: str, workers: int, **settings: str) -> Iterator[Service]:
+    """The proxy as a site owner runs it: `invoice-portal serve --workers N`."""
+    require("edge/cli.py")
+    port = free_port()
+    argv = [PYTHON, "-m", "edge.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--workers", str(workers)]
+    env = {**proxy_env(stripe_base), **settings}
+    with serve(f"invoice-portal serve --workers {workers}", argv, env, port, "/healthz") as server:
+        yield server
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) the live processes of a process group have used: a server
+    and the workers it started (each `Service` leads its own group)."""
+    used = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            used += int(fields[11]) + int(fields[12])
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
 def proxy(stripe_base: str, **settings: str) -> Iterator[Service]:
     """The real proxy under uvicorn; `settings` are more environment variables."""
     require("edge/app.py")

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench import personas, processes, throughput
+from bench import personas, processes, throughput, wrk
 from bench.processes import Missing
 from tools import worker as workers
 from tools.process import Service
@@ -62,7 +62,8 @@ def measure() -> dict[str, Any]:
                 }
                 # Each side opens its own session and warms its own cache, on the same persona.
                 targets = {
-                    side: throughput._targets(url, email)[0] for side, (url, _) in servers.items()
+                    side: throughput.warmed_targets(url, email)[0]
+                    for side, (url, _) in servers.items()
                 }
                 pairs = zip(targets["pyodide"], targets["cpython"], strict=True)
                 rows = [_compare(servers, {"pyodide": p, "cpython": c}) for p, c in pairs]
@@ -72,7 +73,7 @@ def measure() -> dict[str, Any]:
         "wheel_seconds": wheel_seconds,
         "server": processes.server_stack(),
         "cold": cold,
-        "load": " ".join([*throughput.WRK, f"-d{DURATION}"]),
+        "load": " ".join([*wrk.WRK, f"-d{DURATION}"]),
         "rows": rows,
     }
 
@@ -200,24 +201,22 @@ def _compare(
     ROUNDS paired wrk runs (Pyodide then CPython, so a noisy neighbour hits both alike)."""
     for side in SIDES:
         url, target = servers[side][0], targets[side]
-        throughput.run_wrk(
-            url + target["path"], target["method"], target["body"], target["token"], "1s"
-        )
+        wrk.run_wrk(url + target["path"], target["method"], target["body"], target["token"], "1s")
     alone = {side: _one_by_one(servers[side][0], targets[side]) for side in SIDES}
     runs: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
     for _ in range(ROUNDS):
         for side in SIDES:
             (url, pid), target = servers[side], targets[side]
-            before = throughput.cpu_seconds(pid)
-            stats = throughput.run_wrk(
+            before = wrk.cpu_seconds(pid)
+            stats = wrk.run_wrk(
                 url + target["path"], target["method"], target["body"], target["token"], DURATION
             )
-            used = throughput.cpu_seconds(pid) - before
+            used = wrk.cpu_seconds(pid) - before
             stats["cpu_us_per_request"] = (
                 used / stats["requests"] * 1e6 if stats["requests"] else None
             )
             runs[side].append(stats)
-    sides = {side: {**throughput._median(runs[side]), **alone[side]} for side in SIDES}
+    sides = {side: {**wrk.median(runs[side]), **alone[side]} for side in SIDES}
     pairs = zip(runs["pyodide"], runs["cpython"], strict=True)
     return {
         "endpoint": targets["pyodide"]["label"],

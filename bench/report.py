@@ -1,5 +1,6 @@
 """bench/report.md and bench/report.json from the sections' results, and the headline of a
-full run as the "Latest figures" of docs/benchmarks.md."""
+full run as the "Latest figures" of docs/benchmarks.md and, a few rows of it, the README's
+"Speed" table."""
 
 from __future__ import annotations
 
@@ -8,9 +9,23 @@ from pathlib import Path
 from typing import Any
 
 COMMAND = "make bench   # = python build.py && python -m bench"
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "benchmarks.md"
 BEGIN = "<!-- latest figures: written by python -m bench from bench/report.json -->"
 END = "<!-- end of latest figures -->"
+README = ROOT / "README.md"
+README_BEGIN = "<!-- bench-headline: written by python -m bench from bench/report.json -->"
+README_END = "<!-- /bench-headline -->"
+# The headline rows the README shows, by the start of their figure: what a site owner weighs
+# (what the first paint costs, how the proxy compares with bare Starlette and scales, how a
+# click costs as the list grows). A section adds a row here by naming it so.
+README_FIGURES = (
+    "embed first paint",
+    "embed JS+CSS, brotli",  # reports from before the embed had a first-paint part
+    "proxy `",
+    '"Load more"',
+    "an invoice from 3 years ago",
+)
 
 
 def write(folder: Path, machine: dict[str, Any], sections: list[dict[str, Any]]) -> None:
@@ -75,12 +90,32 @@ def latest(machine: dict[str, Any], sections: list[dict[str, Any]]) -> str:
 
 
 def publish(machine: dict[str, Any], sections: list[dict[str, Any]]) -> Path:
-    """Put the latest figures into docs/benchmarks.md, between its markers; the rest of the
-    page stays as written."""
-    text = PAGE.read_text("utf-8")
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    PAGE.write_text(text[:start] + "\n" + latest(machine, sections) + text[end:], "utf-8")
+    """Put the latest figures into docs/benchmarks.md, and the README's rows of them into its
+    Speed table, each between its markers; the rest of both pages stays as written."""
+    _between(PAGE, BEGIN, END, latest(machine, sections))
+    _between(README, README_BEGIN, README_END, readme(machine, sections))
     return PAGE
+
+
+def readme(machine: dict[str, Any], sections: list[dict[str, Any]]) -> str:
+    """The README's Speed table: the headline rows of README_FIGURES, in the run's order."""
+    lines = ["| figure | value | baseline | goal |", "|---|---|---|---|"]
+    for section in sections:
+        for figure, value, baseline, goal in section.get("headline", []):
+            if section["status"] == "ok" and figure.startswith(README_FIGURES):
+                lines.append(f"| {figure} | {value} | {baseline} | {goal} |")
+    lines += [
+        "",
+        f"Measured {machine['date']} on {machine['cores']} cores ({machine['cpu']}); every "
+        "figure with its baseline and what it means: [docs/benchmarks.md](docs/benchmarks.md).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _between(page: Path, begin: str, end: str, text: str) -> None:
+    found = page.read_text("utf-8")
+    start, stop = found.index(begin) + len(begin), found.index(end)
+    page.write_text(found[:start] + "\n" + text + found[stop:], "utf-8")
 
 
 def sections_of(data: dict[str, Any], order: list[str]) -> list[dict[str, Any]]:

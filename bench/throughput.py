@@ -1,69 +1,26 @@
-"""Proxy throughput and latency under wrk, each edge endpoint against a bare Starlette twin."""
+"""Proxy throughput and latency under wrk, each edge endpoint against a bare Starlette twin,
+and the proxy on one worker against two."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench import personas, processes
+from bench import personas, processes, workers
+from bench.wrk import DURATION, WRK, cpu_seconds, median, run_wrk
 
-DURATION = "5s"
 ROUNDS = 5
 # "List, cache warm": long enough that no entry expires during the runs (the default is 30 s);
 # what an expiry costs under load is measured apart, with entries living EXPIRY_CACHE_SECONDS.
 WARM_CACHE_SECONDS = 600
 EXPIRY_CACHE_SECONDS = 1
-WRK = ["wrk", "-t1", "-c16", "--latency"]
-GOAL_RATIO = 0.5
-
-# wrk calls done() once at the end; one JSON line is easier to trust than its prose output.
-LUA = """
-wrk.method = "{method}"
-wrk.body = [==[{body}]==]
-wrk.headers["Content-Type"] = "application/json"
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {{"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, '
-    .. '"timeouts": %d, "p50_us": %d, "p99_us": %d}}\\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write, e.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
-"""
-
-
-def parse_wrk(output: str) -> dict[str, Any]:
-    for line in output.splitlines():
-        if line.startswith("BENCH "):
-            stats: dict[str, Any] = json.loads(line[len("BENCH ") :])
-            stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
-            stats["p50_ms"] = stats.pop("p50_us") / 1000
-            stats["p99_ms"] = stats.pop("p99_us") / 1000
-            return stats
-    raise RuntimeError("wrk printed no summary:\n" + output[-2000:])
-
-
-def run_wrk(url: str, method: str, body: str, token: str | None, duration: str) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.format(method=method, body=body))
-    argv = [*WRK, f"-d{duration}", "-s", script.name]
-    if token:
-        argv += ["-H", f"Authorization: Bearer {token}"]
-    try:
-        done = subprocess.run(  # noqa: S603
-            [*argv, url], capture_output=True, text=True, timeout=60, check=True
-        )
-    finally:
-        Path(script.name).unlink()
-    return parse_wrk(done.stdout)
+GOAL_RATIO = 0.8
 
 
 def measure() -> dict[str, Any]:
@@ -74,7 +31,9 @@ def measure() -> dict[str, Any]:
         processes.proxy(sandbox.url, PORTAL_CACHE_SECONDS=str(WARM_CACHE_SECONDS)) as edge,
     ):
         email = personas.full_page(sandbox.url)
-        targets, bodies = _targets(edge.url, email)
+        targets, bodies = warmed_targets(edge.url, email)
+        targets += simple_targets(targets)
+        bodies |= {t["name"]: bodies[t["twin"]] for t in targets if "twin" in t}
         stripe_calls = _stripe_calls(sandbox.url)
         bodies_file = Path(tempfile.mkstemp(prefix="bench-bodies-", suffix=".json")[1])
         bodies_file.write_text(json.dumps(bodies))
@@ -88,16 +47,41 @@ def measure() -> dict[str, Any]:
             bodies_file.unlink()
         warm_calls = _stripe_calls(sandbox.url) - stripe_calls
         expiry = _expiry_under_load(sandbox.url, email)
+        workers_result = workers.measure(
+            sandbox.url, lambda url: warmed_targets(url, email)[0][1]["token"], WARM_CACHE_SECONDS
+        )
     return {
         "warm_cache_seconds": WARM_CACHE_SECONDS,
         "stripe_calls_during_runs": warm_calls,
         "expiry": expiry,
+        "workers": workers_result,
         "persona": email,
         "server": f"{processes.server_stack()}, uvicorn's access log off (both apps); "
         "the proxy still writes its own JSON log line per request, as in production",
         "load": " ".join([*WRK, f"-d{DURATION}"]),
         "rows": rows,
     }
+
+
+def simple_targets(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The list and the detail as the embed asks for them: a CORS simple request, `POST` with
+    `Content-Type: text/plain` and the token in the body (no preflight)."""
+    simple = []
+    for target in targets:
+        if target["name"] in ("list", "detail"):
+            simple.append(
+                {
+                    **target,
+                    "name": f"{target['name']}-simple",
+                    "twin": target["name"],
+                    "label": f"POST {target['label'].split()[1]} (text/plain)",
+                    "method": "POST",
+                    "body": json.dumps({"token": target["token"]}),
+                    "token": None,
+                    "content_type": "text/plain",
+                }
+            )
+    return simple
 
 
 def _stripe_calls(sandbox: str) -> int:
@@ -112,7 +96,7 @@ def _expiry_under_load(sandbox: str, email: str) -> dict[str, Any]:
     wrk's connections fetches on its own."""
     seconds = EXPIRY_CACHE_SECONDS
     with processes.proxy(sandbox, PORTAL_CACHE_SECONDS=str(seconds)) as edge:
-        token = _targets(edge.url, email)[0][1]["token"]
+        token = warmed_targets(edge.url, email)[0][1]["token"]
         before = _stripe_calls(sandbox)
         stats = run_wrk(f"{edge.url}/v1/invoices", "GET", "", token, DURATION)
         calls = _stripe_calls(sandbox) - before
@@ -125,7 +109,7 @@ def _expiry_under_load(sandbox: str, email: str) -> dict[str, Any]:
     }
 
 
-def _targets(edge: str, email: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def warmed_targets(edge: str, email: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Open a session the way the embed does, then warm the list and detail caches."""
     payload = json.dumps({"email": email, "hash": personas.hash_for(email)})
     with httpx.Client(base_url=edge, timeout=30) as client:
@@ -163,18 +147,19 @@ def _compare(
 ) -> dict[str, Any]:
     """ROUNDS paired runs, edge then bare, so a noisy neighbour hits both sides alike."""
     method, body, token = target["method"], target["body"], target["token"]
+    content_type = target.get("content_type", "application/json")
     sides = [
         (edge, edge.url + target["path"], token),
         (bare, f"{bare.url}/bare/{target['name']}", None),
     ]
     for _server, url, auth in sides:
-        run_wrk(url, method, body, auth, "1s")  # warm-up, not recorded
+        run_wrk(url, method, body, auth, "1s", content_type)  # warm-up, not recorded
     runs: list[list[dict[str, Any]]] = [[], []]
     for _ in range(ROUNDS):
         for side, (server, url, auth) in enumerate(sides):
             assert server.process is not None
             before = cpu_seconds(server.process.pid)
-            stats = run_wrk(url, method, body, auth, DURATION)
+            stats = run_wrk(url, method, body, auth, DURATION, content_type)
             stats["cpu_us_per_request"] = (
                 (cpu_seconds(server.process.pid) - before) / stats["requests"] * 1e6
                 if stats["requests"]
@@ -184,7 +169,7 @@ def _compare(
     edge_runs, bare_runs = runs
     pairs = zip(edge_runs, bare_runs, strict=True)
     ratios = [e["rps"] / b["rps"] if b["rps"] else 0.0 for e, b in pairs]
-    edge_stats, bare_stats = _median(edge_runs), _median(bare_runs)
+    edge_stats, bare_stats = median(edge_runs), median(bare_runs)
     return {
         "endpoint": target["label"],
         "name": target["name"],
@@ -197,25 +182,6 @@ def _compare(
         if edge_stats["cpu_us_per_request"]
         else None,
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) the process has used: unlike req/s, blind to the neighbours."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    stats = {
-        key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p99_ms")
-    }
-    stats["non_2xx"] = sum(run["non_2xx"] for run in runs)
-    stats["socket_errors"] = sum(run["socket_errors"] for run in runs)
-    stats["timeouts"] = sum(run.get("timeouts", 0) for run in runs)
-    stats["requests"] = sum(run["requests"] for run in runs)
-    cpu = [run["cpu_us_per_request"] for run in runs if run.get("cpu_us_per_request")]
-    stats["cpu_us_per_request"] = statistics.median(cpu) if cpu else None
-    return stats
 
 
 def _json_headers() -> dict[str, str]:
@@ -237,12 +203,23 @@ def shortfalls(result: dict[str, Any]) -> list[str]:
                     f"throughput: {side} {row['endpoint']}: {stats['timeouts']} of "
                     f"{stats['requests']} requests took longer than wrk's 2 s timeout"
                 )
-        if row["name"] == "list" and row["ratio"] < GOAL_RATIO:
+        if row["ratio"] < GOAL_RATIO:
             found.append(
-                f"throughput: list endpoint runs at {row['ratio']:.2f} of bare Starlette "
-                f"(goal >= {GOAL_RATIO}; by CPU time per request "
-                f"{_number(row.get('cpu_ratio'), 2)})"
+                f"throughput: {row['name']} endpoint (`{row['endpoint']}`) runs at "
+                f"{row['ratio']:.2f} of bare Starlette (goal >= {GOAL_RATIO}; by CPU time per "
+                f"request {_number(row.get('cpu_ratio'), 2)})"
             )
+    scaling = result.get("workers")
+    if scaling and scaling["ratio"] < 1:
+        shares = ", ".join(
+            f"{count}: {workers.percent(side.get('server_cpu_share'))}"
+            for count, side in scaling["sides"].items()
+        )
+        found.append(
+            f"throughput: 2 workers answered {scaling['ratio']:.2f}x the requests per second of "
+            f"1 worker; the servers' share of the machine (workers {shares}) says how much of "
+            "the cores other work left them"
+        )
     per_expiry = result["expiry"]["calls_per_expiry"]
     if per_expiry is not None and per_expiry > 1.5:
         found.append(
@@ -304,7 +281,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
         f"{stats['rps']:.0f} req/s, p50 {stats['p50_ms']:.1f} ms, p99 {stats['p99_ms']:.1f} ms, "
         f"{stats['timeouts']} requests over wrk's 2 s timeout.",
     ]
-    return lines
+    return lines + workers.markdown(result.get("workers"))
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -329,7 +306,19 @@ def headline(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"**{row['ratio']:.2f}x** bare (CPU per request: "
                 f"{_number(row.get('cpu_ratio'), 2)}x)",
                 f"bare Starlette {bare['rps']:.0f} ({bare['p50_ms']:.1f} / {bare['p99_ms']:.1f})",
-                f">= {GOAL_RATIO}x bare" if row["name"] == "list" else "-",
+                f">= {GOAL_RATIO}x bare",
+            )
+        )
+    scaling = result.get("workers")
+    if scaling:
+        one, two = scaling["sides"]["1"], scaling["sides"]["2"]
+        rows.append(
+            (
+                f"proxy `{scaling['endpoint']}` on 2 workers, req/s (`{scaling['load']}`)",
+                f"{two['rps']:.0f}, **{scaling['ratio']:.2f}x** 1 worker (wrk itself: "
+                f"{workers.percent(two.get('wrk_cpu_share'))} of the machine)",
+                f"1 worker {one['rps']:.0f}",
+                "-",
             )
         )
     rows.append(

@@ -1,25 +1,55 @@
-"""Who may see what: a bearer token's claims and its limit, and the only cursors and invoices a
+"""Who may see what: a token's claims and its limit, and the only cursors and invoices a
 token may name, those this proxy has given or shown its customers. Anything else is refused
 here, before it can cost a Stripe call.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 
 from edge import cursors, inputs, tokens
-from edge.errors import invalid, not_found
+from edge.errors import ApiError, invalid, not_found
 from edge.shapes import INVOICE_PATTERN
 
 
-async def authorise(request: Request) -> tokens.Claims:
-    """The token's claims, and one request counted against its customers' limit."""
+async def authorise(request: Request, fields: set[str]) -> tuple[tokens.Claims, dict[str, Any]]:
+    """The token's claims and the call's parameters, one request counted against its
+    customers' limit. A call comes in one of two forms, with the same answers:
+
+    - the token in `Authorization: Bearer`, the parameters in the query (GET) or in a JSON
+      body (POST), for servers and tools;
+    - what the embed sends: `POST` with `Content-Type: text/plain` and one JSON object holding
+      `token` and the parameters. That is a CORS "simple request", which a browser sends
+      without a preflight: one round trip per action instead of two. It is no opening for
+      cross-site requests: the token is never a cookie, so a page that does not hold it cannot
+      act, and only the allowed origins can read an answer.
+    """
     state = request.app.state
-    claims = inputs.bearer(request, state.settings, state.tokens)
+    settings = state.settings
+    check_origin(request)
+    if request.method == "GET":
+        claims = inputs.bearer(request, settings, state.tokens)
+        given: dict[str, Any] = dict(request.query_params) if request.scope["query_string"] else {}
+    elif inputs.media_type(request) == "text/plain":
+        given = await inputs.json_object(request, media_types=("text/plain",))
+        claims = inputs.body_token(given, settings, state.tokens)
+    else:
+        claims = inputs.bearer(request, settings, state.tokens)
+        given = await inputs.json_object(request) if await request.body() else {}
+    inputs.refuse_unknown(given, fields)
     if claims.customers:
         # Every token of the same customers shares one limit: new sessions do not reset it.
         await state.store.hit("token", "|".join(claims.customers))
-    return claims
+    return claims, given
+
+
+def check_origin(request: Request) -> None:
+    """A browser names the page's origin; only the allowed ones may use the portal."""
+    origin = inputs.header(request, b"origin")
+    if origin is not None and origin not in request.app.state.settings.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", "this page's origin may not use the portal")
 
 
 async def position(request: Request, claims: tokens.Claims, cursor: str | None) -> str | None:

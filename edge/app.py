@@ -18,15 +18,16 @@ from starlette.responses import Response
 from edge.errors import ApiError
 from edge.fetch_transport import runtime_transport
 from edge.gateway import Gateway
-from edge.middleware import BodyLimit, Cors, JsonMessage, RequestContext
-from edge.pages import Pages
+from edge.logs import JsonLines as JsonLines
+from edge.logs import configure_logging as configure_logging
+from edge.logs import log
+from edge.middleware import Front
 from edge.routes import routes
 from edge.settings import ConfigError, Settings
 from edge.store import Store
 
 BODY_LIMIT = 16 * 1024
 WEBHOOK_BODY_LIMIT = 1024 * 1024
-log = logging.getLogger("invoice_portal")
 # Libraries whose INFO lines quote request addresses (customer emails in ?email=) or Stripe's
 # messages: only their warnings reach the proxy's log.
 QUIET_LOGGERS = ("stripe", "httpx", "httpcore", "limits")
@@ -63,18 +64,12 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(RequestContext),
             Middleware(
-                Cors,
-                allow_origins=list(settings.allowed_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-                expose_headers=["X-Request-Id"],
-                max_age=600,
-            ),
-            Middleware(
-                BodyLimit, limit=BODY_LIMIT, paths={"/v1/stripe/webhook": WEBHOOK_BODY_LIMIT}
-            ),
+                Front,
+                origins=settings.allowed_origins,
+                limit=BODY_LIMIT,
+                paths={"/v1/stripe/webhook": WEBHOOK_BODY_LIMIT},
+            )
         ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
         lifespan=lifespan,
@@ -83,41 +78,10 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.gateway = Gateway(settings, client, store)
-    app.state.pages = Pages(max_bytes=settings.pages_bytes)
     app.state.tokens = {}
     # A path with a trailing slash is not ours: no redirect built from the request's Host.
     app.router.redirect_slashes = False
     return app
-
-
-class JsonLines(logging.Formatter):
-    """One JSON object per line, also for the server's own plain-text messages."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if isinstance(record.msg, JsonMessage) and not record.args:
-            fields: object = record.msg.fields
-        else:
-            message = record.getMessage()
-            try:
-                fields = json.loads(message) if message.startswith("{") else None
-            except ValueError:
-                fields = None
-        line = {"time": round(record.created, 3), "level": record.levelname.lower()}
-        line |= fields if isinstance(fields, dict) else {"event": "server", "message": message}
-        if record.exc_info:
-            line["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(line)
-
-
-def configure_logging() -> None:
-    """JSON lines on standard error, unless the host already set logging up."""
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLines())
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

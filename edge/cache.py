@@ -143,9 +143,9 @@ class TTLCache:
 
 
 def size_of(value: Any) -> int:
-    """The bytes a value of Stripe data holds: its containers, strings and numbers, counted
-    every time they appear (an overestimate where objects are shared, never an underestimate
-    of what the cache alone keeps alive)."""
+    """The bytes a value of Stripe data holds: its containers, strings, numbers and the JSON
+    rendered from it, counted every time they appear (an overestimate where objects are
+    shared, never an underestimate of what the cache alone keeps alive)."""
     size = 0
     stack = [value]
     while stack:
@@ -156,4 +156,6 @@ def size_of(value: Any) -> int:
             stack.extend(item.values())
         elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
+        elif hasattr(item, "__slots__"):  # a rendering kept with its data (`pages`)
+            stack.extend(getattr(item, name, None) for name in item.__slots__)
     return size

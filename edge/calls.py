@@ -19,7 +19,7 @@ import anyio
 import stripe
 
 from edge.errors import ApiError, not_found, rate_limited
-from edge.middleware import request_id_var
+from edge.logs import request_id_var
 from edge.settings import Settings
 from edge.store import Store
 

@@ -8,10 +8,11 @@ payment methods) come in as the gateway could read them; what it could not read 
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edge import invoices, shapes
+from edge import invoices, pages, shapes
 from edge.cache import MISSING
 from edge.detail_schemas import ADDRESS_FIELDS
 from edge.gateway import Gateway
@@ -49,11 +50,22 @@ async def fetch(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -
             "rates": rates,
             "paid_with": paid,
             "payment_error": failed,
+            "rendering": pages.Rendering(),
         }
+        # Rendered before it is kept, so that the cache counts the rendering's bytes too.
+        answer({"invoice": invoice, **parts}, time.time())
         return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
 
     parts = await gateway.cache.fetch(("detail", invoice_id), load)
     return {"invoice": invoice, **parts}
+
+
+def answer(found: Obj, now: float) -> bytes:
+    """The JSON of `detail(found, now)`, from the rendering kept with the detail's parts while
+    the invoice it was made from is the one cached."""
+    rendering: pages.Rendering = found["rendering"]
+    invoice = found["invoice"]
+    return rendering.answer(now, lambda at: detail(found, at), [invoice], (invoice,))
 
 
 async def _lines(gateway: Gateway, invoice: Obj) -> tuple[list[Obj], bool]:
@@ -255,6 +267,16 @@ def payment_error(payments: Obj) -> Obj | None:
                 "payment_method": payment_method(error.get("payment_method")),
             }
     return None
+
+
+def owed_answer(lists: list[Obj], now: float) -> bytes:
+    """The JSON of `owed(lists, now)`, kept with the first customer's open invoices while the
+    other customers' are the ones cached."""
+    if not lists:
+        return pages.render(owed(lists, now))
+    rendering: pages.Rendering = lists[0]["rendering"]
+    shown = [invoice for listed in lists for invoice in listed["data"]]
+    return rendering.answer(now, lambda at: owed(lists, at), shown, tuple(lists[1:]))
 
 
 def owed(lists: list[Obj], now: float) -> Obj:

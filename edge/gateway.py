@@ -63,7 +63,10 @@ class Gateway:
             http_client=StripeTransport(http_client),
             max_network_retries=0,
         )
-        self.cache = TTLCache(settings.cache_seconds, max_bytes=settings.answers_bytes)
+        # The answers and their renderings (`pages`), kept together.
+        self.cache = TTLCache(
+            settings.cache_seconds, max_bytes=settings.answers_bytes + settings.pages_bytes
+        )
         self._call = Caller(settings, self.store)
         # Optional permissions this key turned out not to have (see `_optional`): asked once
         # per process, then the proxy does without what they would have shown.

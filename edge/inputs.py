@@ -1,4 +1,4 @@
-"""What the API accepts: bodies, query values and the bearer token, checked before any work.
+"""What the API accepts: bodies, query values and the token, checked before any work.
 
 Anything a visitor sends is refused here with a 4xx naming the parameter; nothing malformed
 reaches the gateway or Stripe.
@@ -18,13 +18,17 @@ from edge.errors import ApiError, invalid
 from edge.settings import Settings
 
 MAX_DEPTH = 32
+CREATED_BOUNDS = ("gt", "gte", "lt", "lte")
+# Stripe's created bounds: an object in a body, `created[lt]=...` in a query.
+CREATED = ("created", *(f"created[{op}]" for op in CREATED_BOUNDS))
+MAX_TIME = 2**40  # unix seconds: some 35,000 years; Stripe refuses larger
 SUBSCRIPTION_PATTERN = re.compile(r"sub_[A-Za-z0-9]{1,250}")
 
 
 async def json_object(
     request: Request, media_types: tuple[str, ...] = ("application/json",)
 ) -> dict[str, Any]:
-    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    given = media_type(request)
     if given not in media_types:
         raise ApiError(
             415, "unsupported_media_type", f"send the body as JSON ({' or '.join(media_types)})"
@@ -64,17 +68,48 @@ def _unicode(text: str) -> None:
         raise invalid("body", "the body has a string that is not valid Unicode") from None
 
 
+def media_type(request: Request) -> str:
+    return (header(request, b"content-type") or "").split(";")[0].strip().lower()
+
+
+def header(request: Request, name: bytes) -> str | None:
+    """The first value of a header (`name` in lower case), read from the request as the
+    server gave it: what `request.headers.get` answers, without building `Headers`."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")  # type: ignore[no-any-return]
+    return None
+
+
 def bearer(request: Request, settings: Settings, memo: tokens.Memo) -> tokens.Claims:
-    header = request.headers.get("authorization")
-    if not header:
-        raise ApiError(401, "missing_token", "an Authorization: Bearer token is required")
-    scheme, _, token = header.partition(" ")
+    given = header(request, b"authorization")
+    if not given:
+        raise ApiError(
+            401,
+            "missing_token",
+            "a token is required: an Authorization: Bearer header, or token in a text/plain body",
+        )
+    scheme, _, token = given.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "invalid_token", "the Authorization header is not a Bearer token")
+    return claims(token.strip(), settings, memo)
+
+
+def body_token(body: dict[str, Any], settings: Settings, memo: tokens.Memo) -> tokens.Claims:
+    """The claims of the token a text/plain body carries, taken out of the body."""
+    token = body.pop("token", None)
+    if token is None:
+        raise ApiError(401, "missing_token", "a token is required: token in the body")
+    if not isinstance(token, str) or not token.strip():
+        raise ApiError(401, "invalid_token", "token must be the session's token")
+    return claims(token.strip(), settings, memo)
+
+
+def claims(token: str, settings: Settings, memo: tokens.Memo) -> tokens.Claims:
     try:
         return tokens.verify(
             settings.hash_secrets,
-            token.strip(),
+            token,
             livemode=not settings.test_mode,
             now=int(time.time()),
             memo=memo,
@@ -100,8 +135,40 @@ def optional(body: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def integer(value: str, name: str) -> int:
-    if not value.isascii() or not value.isdigit() or len(value) > 6:
+def parameter(given: dict[str, Any], name: str, kind: type = str) -> Any:
+    """A parameter of either form of a call: a query value (where an empty value is an absent
+    one, and a number is its digits) or a JSON value of a text/plain body."""
+    value = given.get(name)
+    if value is None or value == "":
+        return None
+    if kind is int and isinstance(value, str):
+        return integer(value, name, 13)
+    return optional(given, name, kind)
+
+
+def created(given: dict[str, Any]) -> dict[str, int] | None:
+    """Stripe's `created` bounds, as `created[gte]=...` query values or a `created` object of
+    a body: unix seconds, any of gt, gte, lt, lte."""
+    bounds = given.get("created")
+    if bounds is None:
+        bounds = {op: given.get(f"created[{op}]") for op in CREATED_BOUNDS}
+    elif not isinstance(bounds, dict):
+        raise invalid("created", "created must be an object of gt, gte, lt, lte")
+    found: dict[str, int] = {}
+    for op, value in bounds.items():
+        name = f"created[{str(op)[:10]}]"
+        if op not in CREATED_BOUNDS:
+            raise invalid(name, f"{name} is not a bound: give gt, gte, lt or lte")
+        number = parameter({name: value}, name, int)
+        if number is not None and not 0 <= number < MAX_TIME:
+            raise invalid(name, f"{name} must be a unix time in seconds")
+        if number is not None:
+            found[op] = number
+    return found or None
+
+
+def integer(value: str, name: str, digits: int = 6) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > digits:
         raise invalid(name, f"{name} must be a whole number")
     return int(value)
 

@@ -6,10 +6,11 @@ invoice shown is remembered, so only those can be asked for again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from edge import cursors, merging, shapes
+from edge import cursors, merging, pages, shapes
 from edge.cache import MISSING
 from edge.errors import ApiError, not_found
 from edge.gateway import Gateway
@@ -25,33 +26,43 @@ async def page(
     position: str | None,
     subscription: str | None,
     status: str | None,
+    created: dict[str, int] | None = None,
 ) -> Obj:
-    """One page of invoices, drafts left out, several customers merged newest first.
+    """One page of invoices, drafts left out, several customers merged newest first;
+    `status` and Stripe's `created` bounds, when given, passed on to Stripe.
 
     `position` is where a signed cursor of ours left off (see `cursors`); the page's
     `next_cursor` is signed for these customers, and its invoices are remembered as shown.
     """
     if not customers:
-        return {"object": "list", "data": [], "has_more": False, "next_cursor": None}
+        return shapes.list_page([], False, None) | {"rendering": pages.Rendering()}
+
+    filters: Obj = {"status": status} if status else {}
+    if created:
+        filters["created"] = created
 
     async def load() -> tuple[Obj, tuple[str, ...]]:
         shown, has_more, last = await merging.listing(
-            gateway.list_invoices, customers, limit, position, subscription, status
+            gateway.list_invoices, customers, limit, position, subscription, filters
         )
         by_customer: dict[str, list[str]] = {}
         for invoice in shown:
             by_customer.setdefault(invoice["customer"], []).append(invoice["id"])
         await gateway.store.remember(by_customer)
         next_cursor = cursors.sign(gateway.settings.hash_secrets, last, customers)
-        return shapes.list_page(shown, has_more, next_cursor), customers
+        listed = shapes.list_page(shown, has_more, next_cursor) | {"rendering": pages.Rendering()}
+        # Rendered before it is kept, so that the cache counts the rendering's bytes too.
+        pages.page(listed, time.time())
+        return listed, customers
 
-    key = ("invoices", customers, limit, position, subscription, status)
+    bounds = tuple(sorted(created.items())) if created else None
+    key = ("invoices", customers, limit, position, subscription, status, bounds)
     return dict(await gateway.cache.fetch(key, load))
 
 
 async def invoice(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -> Obj:
     """The invoice, with its discounts' names when the key may read them; not found unless
-    it belongs to these customers."""
+    it belongs to these customers. The cached object itself: read it, never change it."""
     return await visible(
         gateway,
         invoice_id,
@@ -69,7 +80,7 @@ async def visible(
     retrieve: Callable[[], Awaitable[Obj]],
 ) -> Obj:
     """One invoice as `retrieve` reads it, through the cache (a "no such invoice" too), and
-    not found unless it belongs to these customers."""
+    not found unless it belongs to these customers; the cached object itself."""
     if not shapes.INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
         raise not_found()
 
@@ -85,7 +96,7 @@ async def visible(
     found = await gateway.cache.fetch((kind, invoice_id), load)
     if found is MISSING or not shapes.visible(found, customers):
         raise not_found()
-    return dict(found)
+    return found  # type: ignore[no-any-return]
 
 
 async def owed(gateway: Gateway, customers: tuple[str, ...]) -> list[Obj]:
@@ -99,7 +110,8 @@ async def owed(gateway: Gateway, customers: tuple[str, ...]) -> list[Obj]:
             listed = await gateway.list_invoices(params)
             shown = [shapes.trim(i) for i in listed["data"] if shapes.visible(i, customers)]
             await gateway.store.remember({customer: [i["id"] for i in shown]})
-            return {"data": shown, "has_more": bool(listed["has_more"])}, [customer]
+            owed = {"data": shown, "has_more": bool(listed["has_more"])}
+            return owed | {"rendering": pages.Rendering()}, [customer]
 
         lists.append(await gateway.cache.fetch(("owed", customer), load))
     return lists

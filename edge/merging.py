@@ -29,11 +29,11 @@ async def listing(
     limit: int,
     position: str | None,
     subscription: str | None,
-    status: str | None,
+    filters: Obj,
 ) -> tuple[list[Obj], bool, str | None]:
     """The invoices of one page (trimmed, drafts and strangers left out), whether more follow,
-    and the Stripe position of the next page."""
-    base: Obj = {"limit": limit, **({"status": status} if status else {})}
+    and the Stripe position of the next page; `filters` are Stripe's list parameters."""
+    base: Obj = {"limit": limit, **filters}
     if not subscription and len(customers) > 1:
         after = decode_cursor(position, customers)
         if after is None:

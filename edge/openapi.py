@@ -5,19 +5,18 @@ the schemas of its answers in `edge.schemas` and `edge.detail_schemas`.
 from __future__ import annotations
 
 from edge.detail_schemas import DETAIL_SCHEMAS
+from edge.openapi_invoices import INVOICE_PATHS
 from edge.openapi_parts import (
     BEARER,
-    INVOICE_ID,
-    NOT_FOUND,
     RATE_LIMITED,
     TOKEN_ERRORS,
     UPSTREAM,
     answer,
     error,
     link,
-    query,
+    with_token,
 )
-from edge.schemas import SCHEMAS, STR, SUBSCRIPTION_ID, Schema, obj, ref
+from edge.schemas import SCHEMAS, STR, Schema, obj, ref
 
 # From a session to what its token may do next: the ids of its first page are invoices this
 # proxy has shown to the token's customers, so they may be opened.
@@ -72,161 +71,37 @@ PATHS: dict[str, Schema] = {
             },
         }
     },
-    "/v1/invoices": {
-        "get": {
-            "operationId": "listInvoices",
-            "summary": "One page of the customer's invoices, newest first",
-            "security": BEARER,
-            "parameters": [
-                query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
-                query(
-                    "starting_after",
-                    STR,
-                    "the opaque next_cursor of the previous page, or the id of an invoice this "
-                    "proxy has shown to the token's customers; anything else is 400",
-                ),
-                query("scope", {"enum": ["subscription", "all"], "default": "subscription"}),
-                query("subscription", SUBSCRIPTION_ID),
-                query("status", {"enum": ["open", "paid", "void", "uncollectible"]}),
-            ],
-            "responses": {
-                "200": answer("A page", ref("InvoicePage")),
-                "400": error(
-                    "Malformed query, or starting_after not a cursor of this list",
-                    ["invalid_request"],
-                ),
-                "401": TOKEN_ERRORS,
-                "403": error("scope=all while show-all is off", ["feature_disabled"]),
-                "404": error("The subscription is not this customer's", ["not_found"]),
-                "429": RATE_LIMITED,
-                **UPSTREAM,
-            },
-        }
-    },
-    "/v1/invoices/{id}": {
-        "get": {
-            "operationId": "getInvoice",
-            "summary": "One invoice with its lines",
-            "security": BEARER,
-            "parameters": [INVOICE_ID],
-            "responses": {
-                "200": answer("The invoice", ref("InvoiceDetail")),
-                "401": TOKEN_ERRORS,
-                "404": NOT_FOUND,
-                "429": RATE_LIMITED,
-                **UPSTREAM,
-            },
-        }
-    },
-    "/v1/invoices/{id}/pdf": {
-        "get": {
-            "operationId": "getInvoicePdf",
-            "summary": "Stripe's PDF: a 302 redirect, or its address with Accept: application/json",
-            "security": BEARER,
-            "parameters": [INVOICE_ID],
-            "responses": {
-                "200": answer(
-                    "With Accept: application/json",
-                    obj({"url": {"type": "string", "format": "uri"}}),
-                ),
-                "302": {
-                    "description": "Redirect to the PDF",
-                    "headers": {"Location": {"required": True, "schema": STR}},
-                },
-                "401": TOKEN_ERRORS,
-                "403": error("PDFs are off", ["feature_disabled"]),
-                "404": NOT_FOUND,
-                "409": error("The invoice has no PDF", ["pdf_unavailable"]),
-                "429": RATE_LIMITED,
-                **UPSTREAM,
-            },
-        }
-    },
-    "/v1/invoices/{id}/payment_method": {
-        "get": {
-            "operationId": "getInvoicePaymentMethod",
-            "summary": "What paying would charge: the saved method's brand, last four and expiry",
-            "security": BEARER,
-            "parameters": [INVOICE_ID],
-            "responses": {
-                "200": answer("The method paying would charge", ref("PayWith")),
-                "401": TOKEN_ERRORS,
-                "403": error("Payments are off", ["feature_disabled"]),
-                "404": NOT_FOUND,
-                "409": error("The invoice is not open", ["invoice_not_payable"]),
-                "429": RATE_LIMITED,
-                **UPSTREAM,
-            },
-        }
-    },
-    "/v1/invoices/{id}/pay": {
-        "post": {
-            "operationId": "payInvoice",
-            "summary": "Pay an open invoice with the customer's saved payment method",
-            "security": BEARER,
-            "parameters": [
-                INVOICE_ID,
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "schema": {"type": "string", "maxLength": 255},
-                    "description": "one payment per key and invoice: the proxy scopes it to "
-                    "the invoice and customer before passing it on to Stripe",
-                },
-            ],
-            "requestBody": {
-                "required": False,
-                "content": {
-                    "application/json": {
-                        "schema": {"type": "object", "additionalProperties": False}
-                    }
-                },
-            },
-            "responses": {
-                "200": answer(
-                    "Paid, or the customer must act on the hosted invoice page", ref("PayResult")
-                ),
-                "400": error("Malformed key or body", ["invalid_request"]),
-                "401": TOKEN_ERRORS,
-                "402": error(
-                    "The card was declined",
-                    ["card_declined", "expired_card", "incorrect_cvc", "processing_error"],
-                ),
-                "403": error("Payments are off", ["feature_disabled"]),
-                "404": NOT_FOUND,
-                "409": error(
-                    "The invoice is not open, or Stripe saw this key with other parameters",
-                    ["invoice_not_payable", "idempotency_conflict"],
-                ),
-                "413": error("Body over 16 KB", ["body_too_large"]),
-                "415": error("Body not application/json", ["unsupported_media_type"]),
-                "429": RATE_LIMITED,
-                **UPSTREAM,
-            },
-        }
-    },
+    **INVOICE_PATHS,
     "/v1/billing_portal": {
         "post": {
             "operationId": "createBillingPortalSession",
             "summary": "A Stripe billing portal session for the token's customer (the one paying "
             "the subscription, else the session's): update the card, change plan, cancel, or "
             "the portal's home page; Stripe sends the customer back to return_url",
-            "security": BEARER,
+            "description": "Two forms: the token in Authorization and an application/json "
+            "body; or, as a CORS simple request, a text/plain body holding token too.",
+            "security": [*BEARER, {}],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": ref("BillingPortalRequest")}},
+                "content": {
+                    "application/json": {"schema": ref("BillingPortalRequest")},
+                    "text/plain": {"schema": with_token(SCHEMAS["BillingPortalRequest"])},
+                },
             },
             "responses": {
                 "200": answer("The session's address", ref("BillingPortalSession")),
                 "400": error("Malformed body", ["invalid_request"]),
                 "401": TOKEN_ERRORS,
                 "403": error(
-                    "The flow is turned off, or return_url is not on an allowed origin",
-                    ["feature_disabled", "return_url_not_allowed"],
+                    "The flow is turned off, return_url is not on an allowed origin, or the "
+                    "page's Origin is not allowed",
+                    ["feature_disabled", "return_url_not_allowed", "origin_not_allowed"],
                 ),
                 "404": error("A subscription not the token's (Stripe not asked)", ["not_found"]),
                 "413": error("Body over 16 KB", ["body_too_large"]),
-                "415": error("Body not application/json", ["unsupported_media_type"]),
+                "415": error(
+                    "Body neither application/json nor text/plain", ["unsupported_media_type"]
+                ),
                 "429": RATE_LIMITED,
                 **UPSTREAM,
             },

@@ -56,3 +56,40 @@ UPSTREAM = {
     "502": error("Stripe cannot be reached or refused", ["upstream_unavailable"]),
     "504": error("Stripe did not answer in time", ["upstream_timeout"]),
 }
+
+SIMPLE = (
+    "The embed's form of this call: a CORS simple request (POST, Content-Type text/plain, no "
+    "Authorization header), which a browser sends without a preflight. The body is one JSON "
+    "object: token, the session's token, and the parameters. The answers are those of the "
+    "Authorization form."
+)
+
+
+def with_token(schema: Schema) -> Schema:
+    """A request body's schema with the session's token added to it."""
+    token = {"type": "string", "description": "the session's token"}
+    required = ["token", *schema.get("required", [])]
+    return schema | {"properties": {"token": token, **schema["properties"]}, "required": required}
+
+
+def simple_request(operation: Schema, body: dict[str, Schema] | None = None) -> Schema:
+    """The POST twin of a token GET: the same answers (never a redirect), the token and the
+    GET's parameters in a text/plain body."""
+    schema = {"type": "object", "additionalProperties": False, "properties": body or {}}
+    responses = {k: v for k, v in operation["responses"].items() if k != "302"}
+    return {
+        "operationId": operation["operationId"] + "Simple",
+        "summary": operation["summary"],
+        "description": SIMPLE,
+        "parameters": [p for p in operation.get("parameters", []) if p["in"] == "path"],
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": with_token(schema)}},
+        },
+        "responses": {
+            "400": error("Malformed body or parameter", ["invalid_request"]),
+            **responses,
+            "413": error("Body over 16 KB", ["body_too_large"]),
+            "415": error("Body not text/plain", ["unsupported_media_type"]),
+        },
+    }

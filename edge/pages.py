@@ -1,71 +1,90 @@
-"""The JSON answer of an invoice list page, rendered once per cached Stripe list.
+"""Answers rendered once: the JSON of a list page, of an invoice's detail and of what a customer
+owes, kept in the cache entry of the data it is made from.
 
-The embed asks for the same cached page again and again, and shaping and encoding it was most
-of what a cached answer cost. A rendering is kept by the identity of the cached list (held, so
-the identity cannot be reused) and only while the clock stays between the same due dates:
-`past_due` is the one part of a page that depends on the time. The renderings kept are bounded
-in bytes, the oldest dropped first.
+The embed asks for the same cached answers again and again, and shaping and encoding them was
+most of what a warm request cost. A rendering lives and dies with its cache entry (so the cache's
+bound and webhooks cover it), and it is made again when the other cached objects it was made
+from are replaced, or when the clock passes a due date: `past_due` is the one part of these
+answers that depends on the time.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from starlette.responses import Response
 
 from edge import shapes
 
-# id(listed["data"]) -> (that list, has_more, next_cursor, valid after, valid until, body)
-_Entry = tuple[list[Any], bool, "str | None", float, float, bytes]
+Obj = dict[str, Any]
+# JSONResponse's json.dumps, without building an encoder for every call.
+ENCODE = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+).encode
 
 
-class Pages:
-    def __init__(self, max_bytes: int = 8 * 2**20) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._rendered: dict[int, _Entry] = {}
+class Rendering:
+    __slots__ = ("after", "body", "sources", "until")
 
-    def response(self, listed: shapes.Obj, now: float) -> Response:
-        """The same answer as JSONResponse(shapes.page(listed, now)), byte for byte."""
-        data = listed["data"]
-        has_more, cursor = listed["has_more"], listed["next_cursor"]
-        entry = self._rendered.get(id(data))
+    def __init__(self) -> None:
+        self.sources: tuple[object, ...] = ()
+        # Valid for times strictly after `after`, up to `until`: at first for none.
+        self.after, self.until = math.inf, -math.inf
+        self.body = b""
+
+    def answer(
+        self,
+        now: float,
+        make: Callable[[float], Any],
+        invoices: Iterable[Obj],
+        sources: tuple[object, ...] = (),
+    ) -> bytes:
+        """render(make(now)), from the last rendering while it still holds. `invoices` are those
+        whose `past_due` the answer shows; `sources`, the other cached objects it reads."""
         if (
-            entry is not None
-            and entry[0] is data
-            and entry[1] == has_more
-            and entry[2] == cursor
-            and entry[3] < now <= entry[4]
+            self.after < now <= self.until
+            and len(sources) == len(self.sources)
+            and all(a is b for a, b in zip(sources, self.sources, strict=True))
         ):
-            return Response(entry[5], media_type="application/json")
-        body = render(shapes.page(listed, now))
-        if data and len(body) <= self.max_bytes:
-            if entry is not None:
-                self._drop(id(data))
-            while self.bytes + len(body) > self.max_bytes:
-                self._drop(next(iter(self._rendered)))
-            after, until = _window(data, now)
-            self._rendered[id(data)] = (data, has_more, cursor, after, until, body)
-            self.bytes += len(body)
-        return Response(body, media_type="application/json")
+            return self.body
+        self.body = render(make(now))
+        self.after, self.until = window(invoices, now)
+        self.sources = sources
+        return self.body
 
-    def _drop(self, key: int) -> None:
-        self.bytes -= len(self._rendered.pop(key)[5])
+
+def page(listed: Obj, now: float) -> bytes:
+    """The JSON of `shapes.page(listed, now)`, from the rendering kept with the cached page."""
+    rendering: Rendering = listed["rendering"]
+    return rendering.answer(now, lambda at: shapes.page(listed, at), listed["data"])
+
+
+def joined(head: Obj, tail: dict[str, bytes]) -> bytes:
+    """The JSON of `head` with the members of `tail` after its own, their values rendered
+    already: render({**head, **tail}) without encoding what is kept encoded."""
+    parts = [render(head)[:-1]]
+    for name, value in tail.items():
+        parts += [b"," if len(parts) > 1 or head else b"", render(name), b":", value]
+    return b"".join(parts) + b"}"
+
+
+def answer(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def render(content: Any) -> bytes:
-    # Exactly JSONResponse.render.
-    return json.dumps(
-        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+    """Exactly JSONResponse.render."""
+    return ENCODE(content).encode("utf-8")
 
 
-def _window(data: list[shapes.Obj], now: float) -> tuple[float, float]:
-    """The times strictly after the first and up to the second at which every invoice of
-    `data` has the `past_due` it has at `now`."""
-    after, until = float("-inf"), float("inf")
-    for invoice in data:
+def window(invoices: Iterable[Obj], now: float) -> tuple[float, float]:
+    """The times strictly after the first and up to the second at which every invoice has
+    the `past_due` it has at `now`."""
+    after, until = -math.inf, math.inf
+    for invoice in invoices:
         due = invoice.get("due_date")
         if invoice.get("status") != "open" or due is None:
             continue

@@ -17,6 +17,7 @@ from edge import (
     hashing,
     inputs,
     invoices,
+    pages,
     payments,
     portal,
     shapes,
@@ -31,7 +32,9 @@ from edge.store import Store
 
 SESSION_FIELDS = {"email", "customer", "hash", "expires", "scope", "subscription", "limit"}
 PORTAL_FIELDS = {"flow", "subscription", "return_url"}
-LIST_FIELDS = {"limit", "starting_after", "scope", "subscription", "status"}
+LIST_FIELDS = {"limit", "starting_after", "scope", "subscription", "status", *inputs.CREATED}
+PAY_FIELDS = {"idempotency_key"}
+TOKEN_FIELDS: set[str] = set()
 STATUSES = {"open", "paid", "void", "uncollectible"}
 IDEMPOTENCY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
 CURRENT_STATUSES = ("active", "trialing", "past_due")
@@ -40,9 +43,7 @@ MAX_EXPIRES = 2**53
 
 async def session(request: Request) -> Response:
     settings, gateway, store = _parts(request)
-    origin = request.headers.get("origin")
-    if origin is not None and origin not in settings.allowed_origins:
-        raise ApiError(403, "origin_not_allowed", "this page's origin may not use the portal")
+    access.check_origin(request)
     await store.hit("session_ip", request.client.host if request.client else "unknown")
     # text/plain makes the embed's first call a CORS "simple request": no preflight, so the
     # first paint waits for one round trip to the proxy, not two. Safe here: a session changes
@@ -110,7 +111,7 @@ async def session(request: Request) -> Response:
         gateway, ids, limit=limit, position=None, subscription=shown, status=None
     )
     # What the customer owes is always in view, whatever the list shows.
-    owed = details.owed(await invoices.owed(gateway, ids), now)
+    owed = await invoices.owed(gateway, ids)
     token, expires_at = tokens.issue(
         settings.hash_secrets,
         customers=ids,
@@ -125,67 +126,71 @@ async def session(request: Request) -> Response:
         else max(1, min(settings.token_seconds, expires + hashing.CLOCK_SKEW - int(now))),
     )
     first = found[0] if found else None
-    return JSONResponse(
-        {
-            "token": token,
-            "expires_at": expires_at,
-            "livemode": not settings.test_mode,
-            "features": _features(settings),
-            "no_user": not found,
-            "customer": None
-            if first is None
-            else {
-                "ids": list(ids),
-                "email": first.get("email"),
-                "name": next((c["name"] for c in found if c.get("name")), None),
-            },
-            "merged_customers": len(found),
-            "email_matched": matched,
-            "subscriptions": [shapes.subscription(s) for s in subscriptions],
-            "subscription": shown,
-            # The plan the customer is on, whatever the list shows: what billing portal flows
-            # act on when no subscription is named.
-            "current_subscription": default,
-            "scope": "subscription" if shown else "all",
-            "invoices": shapes.page(listed, now),
-            "owed": owed,
-        }
-    )
+    head = {
+        "token": token,
+        "expires_at": expires_at,
+        "livemode": not settings.test_mode,
+        "features": _features(settings),
+        "no_user": not found,
+        "customer": None
+        if first is None
+        else {
+            "ids": list(ids),
+            "email": first.get("email"),
+            "name": next((c["name"] for c in found if c.get("name")), None),
+            # The oldest an invoice can be: where the embed's month picker starts.
+            "since": min(c["created"] for c in found),
+        },
+        "merged_customers": len(found),
+        "email_matched": matched,
+        "subscriptions": [shapes.subscription(s) for s in subscriptions],
+        "subscription": shown,
+        # The plan the customer is on, whatever the list shows: what billing portal flows
+        # act on when no subscription is named.
+        "current_subscription": default,
+        "scope": "subscription" if shown else "all",
+    }
+    # The page and what is owed as rendered before (`pages`): only the head is encoded.
+    tail = {"invoices": pages.page(listed, now), "owed": details.owed_answer(owed, now)}
+    return pages.answer(pages.joined(head, tail))
 
 
 async def list_invoices(request: Request) -> Response:
-    settings, gateway, store = _parts(request)
-    claims = await access.authorise(request)
-    query = request.query_params
-    inputs.refuse_unknown(dict(query), LIST_FIELDS)
-    # An empty value is an absent one, for every parameter alike.
-    limit = inputs.limit(inputs.integer(query.get("limit") or "10", "limit"))
-    scope = inputs.scope(query.get("scope") or "subscription", settings)
-    status = query.get("status") or None
+    settings, gateway, _ = _parts(request)
+    claims, given = await access.authorise(request, LIST_FIELDS)
+    limit = inputs.limit(inputs.parameter(given, "limit", int) or 10)
+    scope = inputs.scope(inputs.parameter(given, "scope") or "subscription", settings)
+    status = inputs.parameter(given, "status")
     if status is not None and status not in STATUSES:
         raise invalid("status", "status must be one of open, paid, void, uncollectible")
-    wanted = inputs.subscription(query.get("subscription") or None)
+    wanted = inputs.subscription(inputs.parameter(given, "subscription"))
     if wanted is not None and wanted not in claims.subscriptions:
         raise not_found()
     shown = (wanted or claims.default_subscription) if scope == "subscription" else None
-    position = await access.position(request, claims, query.get("starting_after") or None)
+    position = await access.position(request, claims, inputs.parameter(given, "starting_after"))
     listed = await invoices.page(
-        gateway, claims.customers, limit=limit, position=position, subscription=shown, status=status
+        gateway,
+        claims.customers,
+        limit=limit,
+        position=position,
+        subscription=shown,
+        status=status,
+        created=inputs.created(given),
     )
-    return request.app.state.pages.response(listed, time.time())  # type: ignore[no-any-return]
+    return pages.answer(pages.page(listed, time.time()))
 
 
 async def invoice_detail(request: Request) -> Response:
     _, gateway, _ = _parts(request)
-    claims = await access.authorise(request)
+    claims, _ = await access.authorise(request, TOKEN_FIELDS)
     invoice_id = await access.shown_invoice(request, claims)
     found = await details.fetch(gateway, invoice_id, claims.customers)
-    return JSONResponse(details.detail(found, time.time()))
+    return pages.answer(details.answer(found, time.time()))
 
 
 async def invoice_payment_method(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await access.authorise(request)
+    claims, _ = await access.authorise(request, TOKEN_FIELDS)
     if not settings.allow_pay:
         raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
     invoice_id = await access.shown_invoice(request, claims)
@@ -194,7 +199,7 @@ async def invoice_payment_method(request: Request) -> Response:
 
 async def invoice_pdf(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await access.authorise(request)
+    claims, _ = await access.authorise(request, TOKEN_FIELDS)
     if not settings.allow_pdf:
         raise ApiError(403, "feature_disabled", "PDF downloads are turned off on this portal")
     invoice_id = await access.shown_invoice(request, claims)
@@ -202,21 +207,24 @@ async def invoice_pdf(request: Request) -> Response:
     url = invoice.get("invoice_pdf")
     if not url:
         raise ApiError(409, "pdf_unavailable", "this invoice has no PDF")
-    if "application/json" in request.headers.get("accept", ""):
+    # A POST is the embed's simple request, which reads the address; a browser following a
+    # redirect to Stripe could not.
+    if request.method == "POST" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"url": url})
     return RedirectResponse(url, status_code=302)
 
 
 async def pay_invoice(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
-    claims = await access.authorise(request)
+    claims, given = await access.authorise(request, PAY_FIELDS)
     if not settings.allow_pay:
         raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
-    key = request.headers.get("idempotency-key")
+    key = inputs.parameter(given, "idempotency_key")
+    name = "idempotency_key"
+    if key is None:
+        key, name = request.headers.get("idempotency-key"), "Idempotency-Key"
     if key is not None and not IDEMPOTENCY_PATTERN.fullmatch(key):
-        raise invalid("Idempotency-Key", "Idempotency-Key must be 1 to 255 printable characters")
-    if await request.body():
-        inputs.refuse_unknown(await inputs.json_object(request), set())
+        raise invalid(name, f"{name} must be 1 to 255 printable characters")
     invoice_id = await access.shown_invoice(request, claims)
     result = await payments.pay(gateway, invoice_id, claims.customers, key)
     if result["status"] == "paid":
@@ -226,11 +234,9 @@ async def pay_invoice(request: Request) -> Response:
 
 async def billing_portal(request: Request) -> Response:
     _, gateway, _ = _parts(request)
-    claims = await access.authorise(request)
-    body = await inputs.json_object(request)
-    inputs.refuse_unknown(body, PORTAL_FIELDS)
-    wanted = inputs.subscription(inputs.optional(body, "subscription", str))
-    flow, return_url = body.get("flow"), body.get("return_url")
+    claims, given = await access.authorise(request, PORTAL_FIELDS)
+    wanted = inputs.subscription(inputs.optional(given, "subscription", str))
+    flow, return_url = given.get("flow"), given.get("return_url")
     return JSONResponse(
         {"url": await portal.session_url(gateway, claims, flow, wanted, return_url)}
     )
@@ -265,11 +271,11 @@ async def readyz(request: Request) -> Response:
 
 routes = [
     Route("/v1/session", session, methods=["POST"]),
-    Route("/v1/invoices", list_invoices, methods=["GET"]),
-    Route("/v1/invoices/{id}", invoice_detail, methods=["GET"]),
-    Route("/v1/invoices/{id}/pdf", invoice_pdf, methods=["GET"]),
+    Route("/v1/invoices", list_invoices, methods=["GET", "POST"]),
+    Route("/v1/invoices/{id}", invoice_detail, methods=["GET", "POST"]),
+    Route("/v1/invoices/{id}/pdf", invoice_pdf, methods=["GET", "POST"]),
     Route("/v1/invoices/{id}/pay", pay_invoice, methods=["POST"]),
-    Route("/v1/invoices/{id}/payment_method", invoice_payment_method, methods=["GET"]),
+    Route("/v1/invoices/{id}/payment_method", invoice_payment_method, methods=["GET", "POST"]),
     Route("/v1/billing_portal", billing_portal, methods=["POST"]),
     Route("/v1/stripe/webhook", webhook, methods=["POST"]),
     Route("/v1/openapi.json", openapi, methods=["GET"]),

@@ -175,6 +175,11 @@ SCHEMAS: dict[str, Schema] = {
                             "ids": {"type": "array", "items": STR},
                             "email": nullable("string"),
                             "name": nullable("string"),
+                            "since": {
+                                "type": "integer",
+                                "description": "unix seconds: when the oldest of these Stripe "
+                                "customers was created, so no invoice is older",
+                            },
                         }
                     ),
                     {"type": "null"},

@@ -13,13 +13,14 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from edge.errors import rate_limited
@@ -35,6 +36,7 @@ EVENT_SECONDS = 300
 PREFIX = "invoice-portal"
 # Rough bytes one remembered invoice id costs in a Python set: the string and its slot.
 SEEN_ID_BYTES = 120
+PURGE_SECONDS = 60.0
 
 
 class Store:
@@ -45,7 +47,12 @@ class Store:
             "token": parse_many(settings.limit_per_token),
         }
         self.stripe_rate = parse_many(f"{settings.stripe_calls_per_second}/second")
-        self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        # (amount, seconds) of each limit, read once: the memory counters' whole input.
+        self.windows = {
+            rate: [(item.amount, item.get_expiry()) for item in items]
+            for rate, items in [*self.rates.items(), ("stripe", self.stripe_rate)]
+        }
+        self.local = Windows()
         seen_bytes = settings.seen_bytes if seen_bytes is None else seen_bytes
         self.seen_local = SeenIds(max(1000, seen_bytes // SEEN_ID_BYTES))
         self.events_local: OrderedDict[str, float] = OrderedDict()
@@ -91,25 +98,33 @@ class Store:
 
     async def hit(self, rate: str, key: str) -> None:
         """Count one request against the named limit; 429 when it is spent."""
-        key = self._private(key)
+        if self.redis is None:
+            # Nearly every request: no key digest, no storage layers.
+            for amount, seconds in self.windows[rate]:
+                wait = self.local.hit(rate, amount, seconds, key)
+                if wait:
+                    raise rate_limited(wait)
+            return
+        private = self._private(key)
         for item in self.rates[rate]:
-            limiter = self.shared if self._use_redis() else None
-            if limiter is not None:
-                allowed = await self._redis(functools.partial(_hit, limiter, item, rate, key), None)
+            if self._use_redis() and self.shared is not None:
+                allowed = await self._redis(
+                    functools.partial(_hit, self.shared, item, rate, private), None
+                )
                 if allowed is not None:
                     if not allowed[0]:
                         raise rate_limited(allowed[1])
                     continue
-            allowed = await _hit(self.local, item, rate, key)
-            if not allowed[0]:
-                raise rate_limited(allowed[1])
+            wait = self.local.hit(rate, item.amount, item.get_expiry(), private)
+            if wait:
+                raise rate_limited(wait)
 
     async def spend_stripe_call(self) -> None:
         """One call from this process's budget of Stripe calls per second."""
-        for item in self.stripe_rate:
-            allowed = await _hit(self.local, item, "stripe", "process")
-            if not allowed[0]:
-                raise rate_limited(allowed[1], "the portal is busy: try again in a moment")
+        for amount, seconds in self.windows["stripe"]:
+            wait = self.local.hit("stripe", amount, seconds, "process")
+            if wait:
+                raise rate_limited(wait, "the portal is busy: try again in a moment")
 
     async def remember(self, ids_by_customer: dict[str, list[str]]) -> None:
         """Record the invoices shown to each customer."""
@@ -130,10 +145,10 @@ class Store:
 
             await self._redis(store, None)
 
-    async def was_shown(self, customers: Iterable[str], invoice_id: str) -> bool:
-        customers = tuple(customers)
-        if any(self.seen_local.has(c, invoice_id) for c in customers):
-            return True
+    async def was_shown(self, customers: tuple[str, ...], invoice_id: str) -> bool:
+        for customer in customers:
+            if self.seen_local.has(customer, invoice_id):
+                return True
         if not customers or not self._use_redis():
             return False
 
@@ -189,6 +204,46 @@ async def _hit(
         return True, 0.0
     stats = await limiter.get_window_stats(item, rate, key)
     return False, max(1.0, stats.reset_time - time.time())
+
+
+class Windows:
+    """Sliding window counters in this process's memory, counted as `limits` counts them in
+    Redis: the hits of the current fixed window, plus those of the previous one weighted by how
+    much of it the sliding window still covers."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        # (limit name, amount, seconds, key) -> [window number, previous hits, current hits]
+        self._counts: dict[tuple[str, int, int, str], list[int]] = {}
+        self._next_purge = clock() + PURGE_SECONDS
+
+    def hit(self, name: str, amount: int, seconds: int, key: str) -> float:
+        """0 when the hit is allowed (and counted), else the seconds until there is room."""
+        now = self.clock()
+        if now >= self._next_purge:
+            self.purge(now)
+        window = int(now // seconds)
+        counts = self._counts.get((name, amount, seconds, key))
+        previous = current = 0
+        if counts is not None and counts[0] == window:
+            previous, current = counts[1], counts[2]
+        elif counts is not None and counts[0] == window - 1:
+            previous = counts[2]
+        left = seconds - now % seconds
+        if math.floor(previous * left / seconds + current) + 1 > amount:
+            reset = left % (seconds / previous) if previous else math.inf
+            if current:
+                reset = min(reset, left)
+            return max(1.0, reset)
+        self._counts[(name, amount, seconds, key)] = [window, previous, current + 1]
+        return 0.0
+
+    def purge(self, now: float) -> None:
+        """Drop the counters whose hits no longer count."""
+        stale = [k for k, counts in self._counts.items() if counts[0] < now // k[2] - 1]
+        for key in stale:
+            del self._counts[key]
+        self._next_purge = now + PURGE_SECONDS
 
 
 class SeenIds:

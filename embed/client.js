@@ -1,10 +1,12 @@
-// The edge proxy's HTTP API (docs/openapi.json): a session call, then bearer-token calls.
+// The edge proxy's HTTP API (docs/openapi.json): a session call, then calls with its token.
+// Every call is a CORS "simple request": POST with a text/plain body and no custom header, so
+// the browser sends it without a preflight (OPTIONS) and each action costs one round trip. The
+// token travels in the body, never in an address, so it stays out of every log and history; it
+// is not a cookie, so another site cannot make the browser send it (no CSRF).
 
 // Longer than the proxy ever takes (PORTAL_STRIPE_DEADLINE is at most 15 s): a slow Stripe
 // reaches the customer as the proxy's own upstream_timeout, not as a silent abort.
 const TIMEOUT_MS = 20000;
-
-/** @typedef {{query?: Record<string, any>, headers?: Record<string, string>, body?: string}} Options */
 
 export class ProxyError extends Error {
   constructor(code, message, status = 0, body = {}) {
@@ -28,22 +30,21 @@ export class Client {
   }
 
   /**
-   * @param {string} method
+   * POST `fields` as JSON in a text/plain body: a CORS-safelisted type, so no preflight.
    * @param {string} path
-   * @param {Options} [options]
+   * @param {Record<string, unknown>} fields
    */
-  async request(method, path, options = {}) {
-    const { query, headers = {}, body } = options;
+  async request(path, fields) {
     const url = new URL(path, this.edge);
-    for (const [k, v] of Object.entries(query || {})) if (v != null) url.searchParams.set(k, v);
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const body = JSON.stringify(fields, (_, v) => (v === null ? undefined : v)); // unset fields left out
     const timer = new AbortController();
     const abort = () => timer.abort();
     const clock = setTimeout(abort, TIMEOUT_MS);
     this.signal.addEventListener("abort", abort);
     let res, data;
     try {
-      res = await fetch(url, { method, headers, body, signal: timer.signal, credentials: "omit" });
+      const init = { method: "POST", headers: { "Content-Type": "text/plain" }, body, signal: timer.signal };
+      res = await fetch(url, { ...init, credentials: "omit" });
       data = await res.json().catch(() => undefined);
     } catch (e) {
       if (this.signal.aborted) throw e;
@@ -60,35 +61,38 @@ export class Client {
       // (a load balancer's 502 page, an edge address that is not the proxy).
       const { code, message } = (error && typeof error === "object" && error) || {};
       if (typeof code !== "string")
-        throw new ProxyError("bad_response", `${method} ${url.pathname}: HTTP ${res.status} without a proxy error code`, res.status);
+        throw new ProxyError("bad_response", `POST ${url.pathname}: HTTP ${res.status} without a proxy error code`, res.status);
       throw new ProxyError(code, message, res.status, error);
     }
     if (!data || typeof data !== "object")
-      throw new ProxyError("bad_response", `${method} ${url.pathname}: not a JSON object`, res.status);
+      throw new ProxyError("bad_response", `POST ${url.pathname}: not a JSON object`, res.status);
     return data;
   }
 
   async session() {
     this.token = null;
     const { hash, expires } = this.creds;
-    const body = JSON.stringify({ ...this.who, hash, expires, ...this.params });
-    // text/plain keeps this a CORS "simple request": no preflight before the first paint.
-    const s = await this.request("POST", "v1/session", { body, headers: { "Content-Type": "text/plain" } });
+    const s = await this.request("v1/session", { ...this.who, hash, expires, ...this.params });
     if (typeof s.token !== "string" || !s.invoices || !Array.isArray(s.invoices.data))
       throw new ProxyError("bad_response", "POST /v1/session: no token or invoices", 200);
     this.token = s.token;
     return s;
   }
 
-  // Bearer calls; a token that ran out (15 minutes) is replaced by a fresh session once.
-  async call(method, path, options = {}) {
+  /**
+   * A call with the session's token; one that ran out (15 minutes) is replaced by a fresh
+   * session once, and the call repeated with the same fields (a payment's idempotency key too).
+   * @param {string} path
+   * @param {Record<string, unknown>} [fields]
+   */
+  async call(path, fields = {}) {
     if (!this.token) await this.session();
     try {
-      return await this.request(method, path, options);
+      return await this.request(path, { token: this.token, ...fields });
     } catch (e) {
       if (e.status !== 401) throw e;
       await this.session();
-      return this.request(method, path, options);
+      return this.request(path, { token: this.token, ...fields });
     }
   }
 }

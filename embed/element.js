@@ -3,14 +3,18 @@
 import { Client, ProxyError } from "./client.js";
 import { ATTRS, config, textOptions } from "./config.js";
 import { SOURCE, Strings, loadStrings } from "./i18n.js";
-import { ask, emit } from "./hooks.js";
-import { failure, hint } from "./failures.js";
-import { check, pay, pdf, unwatch } from "./payment.js";
+import { emit } from "./hooks.js";
+import { failure } from "./failures.js";
 import { ordered } from "./owed.js";
-import { cursor, more, switchTo } from "./listing.js";
-import { otherCard, portal, resume } from "./recovery.js";
-import { h, notice, view } from "./render.js";
+import { cursor, more, replaceList, switchTo } from "./listing.js";
+import { later, loaded } from "./chunk.js";
+import { waiting } from "./resume.js";
+import { View, h, notice } from "./render.js";
 import { adopt } from "./styles.js";
+
+// Soon after first paint, when the page is idle: the on-demand chunk, so that the first click
+// on an invoice does not wait for it. Safari has no requestIdleCallback.
+const idle = (fn) => (window.requestIdleCallback ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
 
 export class InvoicePortal extends HTMLElement {
   static get observedAttributes() {
@@ -36,25 +40,37 @@ export class InvoicePortal extends HTMLElement {
     this.state = { phase: "loading" };
     this.strings = new Strings(SOURCE, SOURCE, [], () => {});
     this.pending = 0;
+    this.focusKey = null;
+    this.shown = null;
+    /** @type {Client | null} */
+    this.client = null;
+    /** @type {AbortController | null} */
+    this.ctl = null;
+    this.listing = null; // the switch or jump whose answer is awaited
+    // What the on-demand chunk does, once it is here (at once when it already is).
+    const withLater = (fn) => later().then(fn);
     this.act = {
       retry: () => this.load(),
-      open: (inv) => this.guard(this.open(inv)),
+      open: (inv) => this.guard(this.open(inv), () => this.act.open(inv)),
       reopen: () => this.guard(this.open({ id: this.state.open })),
       back: () => this.back(),
       more: () => this.guard(more(this)),
       subscription: (id) => this.guard(switchTo(this, id)),
-      pay: (inv) => this.guard(check(this, inv)),
-      payRow: (inv) => this.guard(this.open(inv).then(() => check(this, inv))),
-      confirm: (inv) => this.guard(pay(this, inv)),
+      jump: (year, month) => this.guard(withLater((m) => m.jump(this, year, month))),
+      newest: () => this.guard(withLater((m) => m.newest(this))),
+      pay: (inv) => this.guard(withLater((m) => m.check(this, inv))),
+      payRow: (inv) => this.guard(this.open(inv).then(() => withLater((m) => m.check(this, inv))), () => this.act.payRow(inv)),
+      confirm: (inv) => this.guard(withLater((m) => m.pay(this, inv))),
       cancel: () => {
         this.focusKey = "pay";
         this.set({ confirm: null });
       },
-      pdf: (inv) => this.guard(pdf(this, inv)),
-      otherCard: (inv, url) => otherCard(this, inv, url),
-      updateCard: (inv) => this.guard(portal(this, "payment_method_update", { invoice: inv.id })),
-      portal: (flow, extras) => this.guard(portal(this, flow, extras)),
+      pdf: (inv) => this.guard(withLater((m) => m.pdf(this, inv))),
+      otherCard: (inv, url) => loaded().otherCard(this, inv, url), // shown by the chunk: it is here
+      updateCard: (inv) => this.guard(withLater((m) => m.portal(this, "payment_method_update", { invoice: inv.id }))),
+      portal: (flow, extras) => this.guard(withLater((m) => m.portal(this, flow, extras))),
     };
+    this.view = new View(this.main, this.act);
   }
 
   // `handleResponse` is read at each event. An accessor, so that frameworks that set a prop as
@@ -118,24 +134,24 @@ export class InvoicePortal extends HTMLElement {
     emit(this, this.detailOf(event, response, extras), (...args) => this.log(...args));
   }
 
-  // A cancelable event: resolves to null when the host lets the portal go on, else to its refusal.
-  ask(event, response, extras = {}) {
-    return ask(this, this.detailOf(event, response, extras));
-  }
-
   set(patch) {
     Object.assign(this.state, patch);
     this.paint();
   }
 
+  // The focus moves where an action sends it (focusKey), or stays on its element, found again
+  // by its data-k when a paint replaced it.
   paint() {
     const active = /** @type {HTMLElement | null} */ (this.shadowRoot.activeElement);
     const key = this.focusKey || (active && active.dataset.k);
+    const moved = !!this.focusKey;
     this.focusKey = null;
-    this.frame.lang = this.strings.locale;
-    this.main.replaceChildren(view(this.state, this.strings, this.act));
-    if (this.shown !== this.state.notice) notice(this.notice, (this.shown = this.state.notice));
-    const target = key && [...this.frame.querySelectorAll("[data-k]")].find((el) => el instanceof HTMLElement && el.dataset.k === key);
+    // Set only when it changes: even the same value makes the browser restyle every row.
+    if (this.frame.lang !== this.strings.locale) this.frame.lang = this.strings.locale;
+    this.view.update(this.state, this.strings);
+    if (this.shown !== this.state.notice) notice(this.notice, (this.shown = this.state.notice), this.strings);
+    if (!key || !(moved || !active.isConnected)) return;
+    const target = this.view.find(key);
     if (target) target.focus();
   }
 
@@ -146,14 +162,15 @@ export class InvoicePortal extends HTMLElement {
 
   stop() {
     if (this.ctl) this.ctl.abort();
-    unwatch(this);
+    if (loaded()) loaded().unwatch(this);
   }
 
   // Runs an action; a stale answer (the portal reloaded meanwhile) is dropped, failures are shown.
-  guard(promise) {
+  // `again` retries it from the notice.
+  guard(promise, again) {
     const ctl = this.ctl;
     promise.catch((e) => {
-      if (ctl === this.ctl && !ctl.signal.aborted) this.fail(e, false);
+      if (ctl === this.ctl && !ctl.signal.aborted) this.fail(e, false, again);
     });
   }
 
@@ -175,22 +192,24 @@ export class InvoicePortal extends HTMLElement {
     const attrs = Object.fromEntries(ATTRS.filter((n) => n !== "hash" && this.hasAttribute(n)).map((n) => [n, this.getAttribute(n)]));
     this.emit("pre_load", attrs);
     const strings = loadStrings(textOptions(this), (m) => this.log(m));
-    let session, error;
+    // Debug mode's explanations come with the on-demand chunk: fetched beside the session.
+    const debugging = this.hasAttribute("debug") && later().catch(() => null);
+    let session, error, narrowed;
     try {
       const cfg = config(this);
       this.client = new Client(cfg.edge, cfg.who, cfg.creds, cfg.params, ctl.signal);
       session = await this.client.session().catch((e) => {
         if (e.code !== "feature_disabled" || !cfg.params.scope) throw e;
-        this.log("show-all-invoices is off on the proxy (PORTAL_ALLOW_SHOW_ALL); showing the subscription's invoices");
-        delete cfg.params.scope;
+        delete cfg.params.scope; // show-all-invoices is off on the proxy: the subscription's are shown
+        narrowed = true;
         return this.client.session();
       });
     } catch (e) {
       error = e;
     }
-    const loaded = await strings;
+    const [text] = await Promise.all([strings, debugging]);
     if (ctl !== this.ctl) return;
-    this.strings = loaded.strings;
+    this.strings = text.strings;
     if (error) return this.fail(error, true);
     const s = session;
     const page = s.invoices;
@@ -198,11 +217,8 @@ export class InvoicePortal extends HTMLElement {
     this.state = { phase: "ready", session: s, owed, scope: s.scope, subscription: s.subscription, invoices: page.data, ...cursor(page) };
     this.paint();
     performance.mark("invoice-portal:painted");
-    if (s.no_user) this.log(`no Stripe customer has this email (${this.getAttribute("email")}): the portal is empty`);
-    if (s.email_matched === "case_insensitive")
-      this.log(`the email matched only ignoring case: the site sent ${this.getAttribute("email")}, Stripe has ${s.customer.email}`);
-    if (s.merged_customers > 1) this.log(`${s.merged_customers} Stripe customers share this email; their invoices are merged`);
-    if (s.livemode === false) this.log("the proxy uses a Stripe test key: live customers and invoices are not visible");
+    idle(() => later().then(() => ctl === this.ctl && this.paint(), (e) => this.log(e.message)));
+    if (this.hasAttribute("debug") && loaded()) loaded().explain(this, s, narrowed);
     this.emit(
       "post_load",
       s.no_user
@@ -219,8 +235,8 @@ export class InvoicePortal extends HTMLElement {
             livemode: s.livemode,
           },
     );
-    this.problems(loaded.problems);
-    resume(this, owed);
+    this.problems(text.problems);
+    if (waiting()) this.guard(later().then((m) => m.resume(this, owed)));
   }
 
   problems(list) {
@@ -233,44 +249,47 @@ export class InvoicePortal extends HTMLElement {
 
   async relocalize() {
     const ctl = this.ctl;
-    const loaded = await loadStrings(textOptions(this), (m) => this.log(m));
+    const text = await loadStrings(textOptions(this), (m) => this.log(m));
     if (ctl !== this.ctl) return;
-    this.strings = loaded.strings;
+    this.strings = text.strings;
     this.paint();
-    this.problems(loaded.problems);
+    this.problems(text.problems);
   }
 
-  fail(e, blocking) {
+  fail(e, blocking, again) {
     const { code, message, key, retry } = failure(e);
-    this.log(`${code}: ${message}`, hint(code), e instanceof ProxyError ? "" : e);
+    this.log(`${code}: ${message}`, loaded() ? loaded().hint(code) : "", typeof e.code === "string" ? "" : e);
     if (code === "expired_hash") this.emit("hash_expired", { code, message });
     this.emit("error", { code, message });
     const text = this.strings.t(key);
     if (blocking) this.set({ phase: "error", error: { text, retry } });
-    else if (this.state.open && !this.state.detail) this.set({ detailError: { title: "error.detail_title", text, retry: 1 }, busy: null });
-    else this.set({ notice: { kind: "error", text }, busy: null });
+    else if (this.state.open && !this.state.detail) this.set({ detailError: { text, retry: 1 }, busy: null });
+    else this.set({ notice: { kind: "error", text, retry: retry && again }, busy: null });
   }
 
+  // The invoice and, the first time, the code that shows it (on its way since first paint),
+  // asked together; the invoice opens once that code is here, else the list says so.
   async open(inv) {
+    const answer = this.client.call(`v1/invoices/${encodeURIComponent(inv.id)}`);
+    answer.catch(() => {}); // its failure is shown below, once open
+    await later();
     this.focusKey = "dh";
     this.set({ open: inv.id, detail: null, detailError: null, notice: null, confirm: null });
-    const d = await this.client.call("GET", `v1/invoices/${encodeURIComponent(inv.id)}`);
+    const d = await answer;
     if (this.state.open !== inv.id) return;
     if (!Array.isArray(d.lines)) throw new ProxyError("bad_response", "invoice without lines");
     this.set({ detail: d });
     this.emit("invoice_opened", d, { invoice: inv.id });
   }
 
-  back() {
-    this.focusKey = `row:${this.state.open}`;
-    unwatch(this);
-    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null, confirm: null, recovery: null });
+  // A new first page in place of the list (a jump, embed/jump.js), the page asked with `patch`.
+  relist(patch) {
+    return replaceList(this, patch);
   }
 
-  // A paid or refreshed invoice replaces its old copy in the list and the open detail.
-  replace(inv) {
-    const swap = (list) => list.map((i) => (i.id === inv.id ? { ...i, ...inv } : i));
-    const { owed, detail: d } = this.state;
-    this.set({ invoices: swap(this.state.invoices), owed: { ...owed, data: swap(owed.data) }, detail: d && d.id === inv.id ? { ...d, ...inv } : d });
+  back() {
+    this.focusKey = `row:${this.state.open}`;
+    if (loaded()) loaded().unwatch(this);
+    this.set({ open: null, detail: null, detailError: null, notice: null, busy: null, attempt: null, confirm: null, recovery: null });
   }
 }

@@ -1,5 +1,6 @@
-// What a failure means for the customer (a message key, whether retrying can help) and, in
-// debug mode, for the integrator.
+// What a failure means for the customer: a message key, and whether retrying can help. What it
+// means for the integrator, in debug mode, is in embed/hints.js.
+import { whenLoaded } from "./chunk.js";
 
 // Proxy error code -> message key and whether a retry can help.
 const ERRORS = {
@@ -15,23 +16,11 @@ const ERRORS = {
   return_url_not_allowed: ["error.config"],
   origin_not_allowed: ["error.config"],
   rate_limited: ["error.unavailable", 1],
-  not_found: ["error.not_found"],
-  invoice_not_payable: ["pay.not_payable"],
+  chunk_unavailable: ["error.network", 1], // the rest of the portal, from the CDN
 };
+// Failures only an open invoice meets (not_found, invoice_not_payable) come with its chunk.
+whenLoaded((later) => Object.assign(ERRORS, later.errors));
 
-// What an integrator needs to know in debug mode, beyond the proxy's own message.
-const HINTS = {
-  invalid_hash:
-    'the hash must be lowercase hex HMAC-SHA256(secret, identifier), of identifier + ":" + expires ' +
-    "when it expires; `invoice-portal hash IDENTIFIER` prints one",
-  missing_hash: "no hash attribute, and the proxy requires one",
-  expired_hash: "the expiring hash ran out: set fresh hash and expires attributes and the portal carries on",
-  origin_not_allowed: "add this page's origin (scheme://host[:port]) to the proxy's PORTAL_ALLOWED_ORIGINS",
-  return_url_not_allowed: "Stripe's portal must come back to this page: add its origin to PORTAL_ALLOWED_ORIGINS",
-  feature_disabled: "the proxy has this turned off (PORTAL_ALLOW_*)",
-  rate_limited: "the proxy's rate limits (PORTAL_LIMIT_*) or Stripe budget refused this; it says when to retry",
-  network_error: "is the proxy up, and this page's origin in PORTAL_ALLOWED_ORIGINS? (a CORS refusal looks like a network error)",
-};
 
 export function failure(e) {
   const code = e.code || "internal_error";
@@ -39,5 +28,3 @@ export function failure(e) {
   const [key, retry] = ERRORS[code] || (refused ? ["error.generic"] : ["error.unavailable", 1]);
   return { code, message: e.message || code, key, retry };
 }
-
-export const hint = (code) => HINTS[code] || "";

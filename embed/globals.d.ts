@@ -6,3 +6,5 @@ interface Window {
   billflowSettings?: Record<string, any>;
   InvoicePortal: { mount: typeof import("./mount.js").mount; element: typeof import("./element.js").InvoicePortal };
 }
+declare const LATER: { file: string; integrity: string };
+declare const EN_LATER: Record<string, string | Record<string, string>>;

@@ -3,16 +3,13 @@
 // has text, the other locales are content-hashed files next to the script, fetched in parallel
 // with the session call.
 /* global EN_STRINGS, LOCALE_FILES */
+import { BASE, whenLoaded } from "./chunk.js";
 
 export const SOURCE = "en-US";
+// The strings of what loads on demand come with it (build.py splits English between the chunks).
+whenLoaded((later) => Object.assign(EN_STRINGS, later.english));
 const FILES = LOCALE_FILES; // {"de-DE": ["i18n/de-DE.<hash>.json", "sha384-..."], ...}
 
-// A classic async script still has document.currentScript while its top level runs; the
-// fallback covers a bundle loaded some other way.
-const script = /** @type {HTMLScriptElement | null} */ (
-  document.currentScript || document.querySelector('script[src*="invoice-portal"]')
-);
-const BASE = new URL(".", (script && script.src) || location.href);
 
 const loads = new Map();
 
@@ -122,10 +119,6 @@ export class Strings {
     return money
       ? money[0].format(minor / money[1]).replace("-", "\u2212")
       : `${minor} ${code}`;
-  }
-
-  percent(value) {
-    return new Intl.NumberFormat(this.format, { style: "percent", maximumFractionDigits: 4 }).format(value / 100);
   }
 
   date(seconds) {

@@ -4,8 +4,10 @@ import { h } from "./dom.js";
 
 export const pair = (label, value, cls) => [h("dt", { class: cls }, label), h("dd", { class: cls }, value)];
 
+export const percent = (value, s) => new Intl.NumberFormat(s.format, { style: "percent", maximumFractionDigits: 4 }).format(value / 100);
+
 const taxName = (t, s) =>
-  [t.display_name || s.t("detail.tax"), t.percentage != null && s.percent(t.percentage), t.inclusive && `(${s.t("detail.inclusive")})`]
+  [t.display_name || s.t("detail.tax"), t.percentage != null && percent(t.percentage, s), t.inclusive && `(${s.t("detail.inclusive")})`]
     .filter(Boolean)
     .join(" ");
 

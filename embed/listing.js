@@ -1,4 +1,4 @@
-// The list's further pages: "Load more" and the subscription switcher.
+// The list's further pages: "Load more" and the subscription switcher (a jump: embed/jump.js).
 import { ProxyError } from "./client.js";
 import { PAGE } from "./config.js";
 
@@ -8,14 +8,15 @@ export function cursor(page) {
   return { hasMore: !!(page.has_more && last), cursor: page.next_cursor || (last && last.id) };
 }
 
+// A jump's bound (`created`) holds for its further pages too.
 function query(el, extra) {
-  const { scope, subscription } = el.state;
-  return { limit: PAGE, scope, subscription: scope === "subscription" ? subscription : null, ...extra };
+  const { scope, subscription, created } = el.state;
+  return { limit: PAGE, scope, subscription: scope === "subscription" ? subscription : null, created, ...extra };
 }
 
 async function page(el, extra) {
-  const got = await el.client.call("GET", "v1/invoices", { query: query(el, extra) });
-  if (!Array.isArray(got.data)) throw new ProxyError("bad_response", "GET /v1/invoices: no data");
+  const got = await el.client.call("v1/invoices", query(el, extra));
+  if (!Array.isArray(got.data)) throw new ProxyError("bad_response", "POST /v1/invoices: no data");
   return { page: got, ...cursor(got) };
 }
 
@@ -30,16 +31,24 @@ export async function more(el) {
   el.emit("page_loaded", got, { subscription: query(el).subscription });
 }
 
-export async function switchTo(el, id) {
-  const previous = el.state.subscription;
-  el.set({ subscription: id, listLoading: true, notice: null });
+// A new first page (another subscription, a month, the newest again) in place of the list; on
+// failure the list shown stays, with what it was of.
+export async function replaceList(el, patch) {
+  const before = { subscription: el.state.subscription, created: el.state.created };
+  const mine = (el.listing = {}); // a later switch or jump wins
+  el.set({ ...patch, busy: "list", listLoading: true, notice: null });
   try {
     const { page: got, hasMore, cursor: next } = await page(el);
-    if (el.state.subscription !== id) return;
-    el.set({ invoices: got.data, hasMore, cursor: next, listLoading: false });
-    el.emit("page_loaded", got, { subscription: id });
+    if (el.listing !== mine) return null;
+    el.set({ invoices: got.data, hasMore, cursor: next, listLoading: false, busy: null });
+    return got;
   } catch (e) {
-    Object.assign(el.state, { subscription: previous, listLoading: false }); // the list shown is still the old one
+    if (el.listing === mine) Object.assign(el.state, before, { listLoading: false, busy: null });
     throw e;
   }
+}
+
+export async function switchTo(el, id) {
+  const got = await replaceList(el, { subscription: id, created: null });
+  if (got) el.emit("page_loaded", got, { subscription: id });
 }

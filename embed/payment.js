@@ -1,6 +1,7 @@
 // Paying an invoice and opening its PDF: the two actions that leave the portal for Stripe.
 import { ProxyError } from "./client.js";
 import { safeUrl } from "./dom.js";
+import { ask } from "./hooks.js";
 
 // randomUUID exists only in secure contexts; a plain-http test page gets random hex.
 const uuid = () =>
@@ -15,6 +16,13 @@ function reason(e) {
   } catch {
     return ` (${typeof e})`;
   }
+}
+
+// A paid or refreshed invoice replaces its old copy in the list and the open detail.
+function replace(el, inv) {
+  const swap = (list) => list.map((i) => (i.id === inv.id ? { ...i, ...inv } : i));
+  const { owed, detail: d } = el.state;
+  el.set({ invoices: swap(el.state.invoices), owed: { ...owed, data: swap(owed.data) }, detail: d && d.id === inv.id ? { ...d, ...inv } : d });
 }
 
 const path = (inv, action = "") => `v1/invoices/${encodeURIComponent(inv.id)}${action}`;
@@ -34,7 +42,7 @@ export async function check(el, inv) {
   el.set({ busy: "pay", notice: null });
   let m;
   try {
-    m = await el.client.call("GET", path(inv, "/payment_method"));
+    m = await el.client.call(path(inv, "/payment_method"));
   } finally {
     el.set({ busy: null });
   }
@@ -53,7 +61,8 @@ export async function pay(el, inv) {
   const attempt = { invoice: inv.id };
   const method = el.state.confirm && el.state.confirm.method; // the card the customer confirmed
   el.set({ busy: "pay", attempt, notice: null, confirm: null, recovery: null });
-  const refused = await el.ask("pre_payment", inv, extras);
+  // A cancelable event: null when the host lets the portal go on, else its refusal.
+  const refused = await ask(el, el.detailOf("pre_payment", inv, extras));
   if (ctl !== el.ctl || el.state.attempt !== attempt) {
     return el.log("pre_payment answered after the visitor left the invoice: nothing was charged");
   }
@@ -66,19 +75,19 @@ export async function pay(el, inv) {
   let r;
   try {
     // A fresh key per click; the client's retry after a new session reuses it.
-    r = await el.client.call("POST", path(inv, "/pay"), { headers: { "Idempotency-Key": uuid() } });
+    r = await el.client.call(path(inv, "/pay"), { idempotency_key: uuid() });
   } catch (e) {
     el.emit("payment_failed", { code: e.code, message: e.message, ...e.body }, extras);
     if (e.status !== 402) throw e;
     el.log(`payment declined: ${e.body.decline_code || e.code}`);
     const { decline_code, hosted_invoice_url: url } = e.body;
-    el.replace({ id: inv.id, payment_failed: true }); // the list says so too
+    replace(el, { id: inv.id, payment_failed: true }); // the list says so too
     el.focusKey = "rh";
     return el.set({ busy: null, attempt: null, recovery: { invoice: inv.id, code: e.code, decline_code, url, payment_method: method } });
   }
   const url = safeUrl(r.hosted_invoice_url);
   if (r.status === "paid" && r.invoice) {
-    el.replace(r.invoice);
+    replace(el, r.invoice);
     el.emit("payment_succeeded", r, extras);
     done(el, "success", t.t("pay.succeeded"));
   } else if (r.status === "requires_action" && url) {
@@ -118,9 +127,9 @@ async function recheck(el) {
   const id = el.watching;
   el.checking = true;
   try {
-    const d = await el.client.call("GET", path({ id }));
+    const d = await el.client.call(path({ id }));
     if (el.watching !== id) return;
-    el.replace(d);
+    replace(el, d);
     if (d.status === "open") return;
     unwatch(el);
     if (d.status === "paid") {
@@ -132,12 +141,12 @@ async function recheck(el) {
   }
 }
 
-// A fetch cannot read a cross-origin redirect and a navigation cannot carry the bearer token,
-// so the proxy answers the PDF's address as JSON.
+// A fetch cannot read a cross-origin redirect and a navigation cannot carry the token, so the
+// proxy answers the PDF's address as JSON.
 export async function pdf(el, inv) {
   if (el.state.busy) return;
   el.set({ busy: "pdf", notice: null });
-  const r = await el.client.call("GET", path(inv, "/pdf"), { headers: { Accept: "application/json" } });
+  const r = await el.client.call(path(inv, "/pdf"));
   const url = safeUrl(r.url);
   if (!url) throw new ProxyError("bad_response", "PDF answer without an http(s) url");
   const w = openTab(url);

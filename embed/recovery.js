@@ -3,13 +3,12 @@
 // then Stripe sends the customer back to this page, where the invoice waits with the new card
 // behind one "Confirm and pay". The same portal sessions change or cancel the plan.
 import { ProxyError } from "./client.js";
-import { busyFlag, h, safeUrl } from "./dom.js";
-import { card, unpaid } from "./owed.js";
+import { h, safeUrl } from "./dom.js";
+import { button } from "./parts.js";
+import { card } from "./owed.js";
+import { remember } from "./resume.js";
 import { openTab, watch } from "./payment.js";
 
-// What the page remembers across Stripe's portal (this tab only), and for how long.
-const RESUME = "invoice-portal:resume";
-const FRESH = 3600e3;
 const EVENTS = {
   payment_method_update: "payment_method_update_started",
   subscription_update: "plan_change_started",
@@ -23,9 +22,6 @@ export function reason(s, error) {
   for (const c of [error.decline_code, error.code]) if (c && s.has(`pay.${c}`)) return s.t(`pay.${c}`);
   return s.t("pay.declined");
 }
-
-const button = (k, label, click, primary, busy) =>
-  h("button", { class: primary ? "btn primary" : "btn", part: `button ${k}-button`, "data-k": k, "aria-disabled": busyFlag(busy), click }, label);
 
 // The panel of an open invoice that could not be charged: just now (`state.recovery`), or at
 // Stripe's last automatic attempt (the detail's `payment_error`).
@@ -52,7 +48,7 @@ export function recovery(state, inv, s, act) {
 }
 
 // The plan in view (the switcher's, else the customer's current one, as the proxy says), with
-// the changes the owner allows, above the list.
+// the changes the owner allows, above the list (drawn once this chunk is here).
 export function plan(state, s, act) {
   const f = state.session.features || {};
   const id = state.subscription || state.session.current_subscription;
@@ -95,33 +91,10 @@ export function otherCard(el, inv, url) {
 export async function portal(el, flow, extras) {
   if (el.state.busy) return;
   el.set({ busy: "portal", notice: null });
-  const body = JSON.stringify({ flow, subscription: extras.subscription, return_url: location.href });
-  const r = await el.client.call("POST", "v1/billing_portal", { body, headers: { "Content-Type": "application/json" } });
+  const r = await el.client.call("v1/billing_portal", { flow, subscription: extras.subscription, return_url: location.href });
   const url = safeUrl(r.url);
   if (!url) throw new ProxyError("bad_response", "billing portal answer without an http(s) url");
   if (extras.invoice) remember({ invoice: extras.invoice, edge: el.client.edge.href, at: Date.now() });
   el.emit(EVENTS[flow], { flow, url }, extras);
   location.assign(url);
-}
-
-function remember(marker) {
-  try {
-    sessionStorage.setItem(RESUME, JSON.stringify(marker));
-  } catch {
-    // storage refused (a sandboxed frame, a full quota): the customer finds the invoice first in the list
-  }
-}
-
-// Back from a card update: the invoice it was for, still to pay, opens at its confirm step.
-export function resume(el, owed) {
-  let marker;
-  try {
-    marker = JSON.parse(sessionStorage.getItem(RESUME) || "null");
-    sessionStorage.removeItem(RESUME);
-  } catch {
-    return;
-  }
-  const fresh = marker && marker.edge === el.client.edge.href && Date.now() - marker.at < FRESH;
-  const inv = fresh && unpaid(owed).find((i) => i.id === marker.invoice);
-  if (inv) el.act.payRow(inv);
 }

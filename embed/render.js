@@ -1,44 +1,22 @@
-// Rendering is a function of state: view(state, strings, actions) builds fresh nodes.
-import { busyFlag, h } from "./dom.js";
-import { card, ordered, outstanding, purpose, unpaid } from "./owed.js";
-import { lines, pair } from "./lines.js";
-import { plan, recovery } from "./recovery.js";
+// Rendering is a function of state, with one exception for speed: the list is kept between
+// paints. Its rows are keyed by invoice and reused while their invoice (the same object) and the
+// strings are, so a new page adds only its own rows and no other change rebuilds the rest: a
+// click costs the same with 10 rows or 5,000. An open invoice hides the list rather than
+// dropping it (going back costs nothing, and no detached tree is kept).
+import { h } from "./dom.js";
+import { ordered, outstanding, purpose, unpaid } from "./owed.js";
+import { badge, errorView, plain, skeleton } from "./parts.js";
+import { loaded } from "./chunk.js";
 
 export { h };
 
-
-
-const statusOf = (inv) => (inv.status === "open" && inv.past_due ? "past_due" : inv.status);
-
-function badge(inv, s) {
-  const status = statusOf(inv);
-  const label = s.has(`status.${status}`) ? s.t(`status.${status}`) : status;
-  return h("span", { class: `badge ${status}`, part: `badge badge-${status}` }, label);
-}
-
-const skeleton = (rows) =>
-  h("div", { "aria-hidden": "true" }, Array.from({ length: rows }, () => h("span", { class: "sk" })));
-
 // The notice (payment results, failed actions) lives in one persistent live region, so that
-// screen readers announce each change; this fills it.
-export function notice(el, n) {
+// screen readers announce each change; this fills it: a text, then a link or a way to retry.
+export function notice(el, n, s) {
   el.className = n ? `notice ${n.kind}` : "";
   const link = n && n.link && h("a", { href: n.link, target: "_blank", rel: "noopener", "data-k": "link" }, n.linkText);
-  el.replaceChildren(...(n ? [n.text, link && n.text ? " " : "", link || ""] : []));
-}
-
-// Error and empty states: a heading, what happened and what to do.
-const plain = (part, title, text, ...more) =>
-  h("div", { class: "state", part, role: part === "error" ? "alert" : null }, h("h3", null, title), h("p", null, text), more);
-
-export function errorView(error, s, retry) {
-  return plain(
-    "error",
-    s.t(error.title || "error.title"),
-    error.text,
-    error.retry &&
-      h("button", { class: "btn", part: "button retry-button", "data-k": "retry", click: retry }, s.t("action.retry")),
-  );
+  const retry = n && n.retry && h("button", { class: "link", part: "retry-button", "data-k": "retry", click: n.retry }, s.t("action.retry"));
+  el.replaceChildren(...(n ? [n.text, (link || retry) && n.text ? " " : "", link || retry || ""] : []));
 }
 
 function switcher(state, s, act) {
@@ -87,13 +65,7 @@ function row(inv, state, s, act) {
     payable &&
       h(
         "button",
-        {
-          class: "btn primary",
-          part: "button row-pay-button",
-          "data-k": `pay:${inv.id}`,
-          "aria-describedby": `a:${inv.id}`,
-          click: () => act.payRow(inv),
-        },
+        { class: "btn primary", part: "button row-pay-button", "data-k": `pay:${inv.id}`, "aria-describedby": `a:${inv.id}`, click: () => act.payRow(inv) },
         s.t("action.pay_row"),
       ),
   );
@@ -119,109 +91,112 @@ function banner(state, s) {
   );
 }
 
-function list(state, s, act) {
-  const invoices = ordered(state.owed, state.invoices);
-  const body = state.listLoading
-    ? skeleton(4)
-    : invoices.length
-      ? h("ul", { part: "list" }, invoices.map((inv) => row(inv, state, s, act)))
-      : plain("empty", s.t("list.empty_title"), s.t("list.empty"));
-  return h(
-    "section",
-    { "aria-labelledby": "title", "aria-busy": state.listLoading ? "true" : null },
-    h("div", { class: "bar" }, h("h2", { id: "title", part: "title" }, s.t("list.title")), switcher(state, s, act)),
-    plan(state, s, act),
-    banner(state, s),
-    body,
-    state.hasMore &&
-      !state.listLoading &&
-      h(
-        "button",
-        { class: "btn more", part: "button more-button", "data-k": "more", "aria-disabled": busyFlag(state.busy), click: act.more },
-        s.t(state.busy === "more" ? "list.loading_more" : "list.more"),
-      ),
-  );
+// The list section, made once per load; `update` touches only what changed.
+class List {
+  constructor(act) {
+    this.act = act;
+    this.top = h("div", { class: "slot" });
+    this.ul = h("ul", { part: "list" });
+    this.body = h("div", { class: "slot" });
+    this.more = h("button", { class: "btn more", part: "button more-button", "data-k": "more", click: act.more });
+    this.jump = h("div", { class: "slot" });
+    this.tail = h("div", { class: "slot" }, this.more, this.jump);
+    this.section = h("section", { "aria-labelledby": "title" }, this.top, this.body, this.tail);
+    /** @type {Map<string, {inv: any, node: HTMLElement}>} */
+    this.rows = new Map();
+    this.strings = null;
+    this.jumpKey = "";
+    this.shows = [];
+  }
+
+  update(state, s) {
+    const act = this.act;
+    const later = loaded();
+    // The top (title, switcher, plan strip, banner) is made again only when what it shows changed.
+    const top = [s, state.owed, state.subscription, state.busy, later];
+    if (top.some((v, i) => v !== this.shows[i])) {
+      this.shows = top;
+      const title = h("h2", { id: "title", part: "title" }, s.t("list.title"));
+      // The plan strip's actions lead to Stripe's portal: it comes with the on-demand chunk.
+      const strip = later && later.plan(state, s, act);
+      this.top.replaceChildren(h("div", { class: "bar" }, title, switcher(state, s, act)), strip || "", banner(state, s) || "");
+    }
+    if (state.listLoading) this.section.setAttribute("aria-busy", "true");
+    else this.section.removeAttribute("aria-busy");
+    // After a jump the list is that month's and older: what is owed is in the banner, not on top.
+    const invoices = ordered(state.created ? null : state.owed, state.invoices);
+    if (!state.listLoading) this.keyed(invoices, state, s);
+    const body = state.listLoading ? skeleton(4) : invoices.length ? this.ul : plain("empty", s.t("list.empty_title"), s.t("list.empty"));
+    if (this.body.firstChild !== body) this.body.replaceChildren(body);
+    this.more.hidden = !state.hasMore || !!state.listLoading;
+    if (state.busy) this.more.setAttribute("aria-disabled", "true");
+    else this.more.removeAttribute("aria-disabled");
+    this.more.textContent = s.t(state.busy === "more" ? "list.loading_more" : "list.more");
+    // The jump control, from the on-demand chunk: when there is more than a page, or a jump to leave.
+    const key = later && (state.hasMore || state.created) ? `${s.locale}|${s.format}|${state.created && state.created.lt}` : "";
+    if (key !== this.jumpKey) this.jump.replaceChildren((this.jumpKey = key) ? later.jumper(state, s, act) : "");
+  }
+
+  // Rows in order with as few DOM changes as possible: a kept row stays where it is, a changed
+  // invoice's row is replaced in place, new rows go in before the first row that follows them.
+  keyed(invoices, state, s) {
+    if (s !== this.strings) this.rows = new Map();
+    this.strings = s;
+    const next = new Map();
+    /** @type {ChildNode | null} */
+    let at = this.ul.firstChild;
+    for (const inv of invoices) {
+      const kept = this.rows.get(inv.id);
+      let node = kept && kept.node;
+      if (!kept || kept.inv !== inv) {
+        node = row(inv, state, s, this.act);
+        if (kept && kept.node === at) at.replaceWith((at = node));
+      }
+      next.set(inv.id, { inv, node });
+      if (node === at) at = at.nextSibling;
+      else this.ul.insertBefore(node, at);
+    }
+    while (at) {
+      const gone = at;
+      at = at.nextSibling;
+      gone.remove();
+    }
+    this.rows = next;
+  }
 }
 
-// The confirm step: which card, how much; nothing is charged before the customer says so.
-function confirmStep(c, inv, s, act, busy) {
-  const amount = s.amount(c.amount, c.currency);
-  return h(
-    "div",
-    { class: "confirm", part: "confirm", role: "group", "aria-labelledby": "ch" },
-    h("h3", { id: "ch" }, s.t("pay.confirm_title")),
-    h("p", null, s.t("pay.confirm_text", { amount, card: card(c.method) })),
-    h(
-      "div",
-      { class: "actions" },
-      h(
-        "button",
-        { class: "btn primary", part: "button confirm-button", "data-k": "confirm", "aria-disabled": busyFlag(busy), click: () => act.confirm(inv) },
-        s.t("action.confirm", { amount }),
-      ),
-      h("button", { class: "btn", part: "button cancel-button", "data-k": "cancel", click: act.cancel }, s.t("action.cancel")),
-    ),
-  );
-}
+export class View {
+  constructor(main, act) {
+    this.main = main;
+    this.act = act;
+    this.list = null;
+    this.other = h("div");
+  }
 
-function detail(state, s, act) {
-  const inv = state.detail || ordered(state.owed, state.invoices).find((i) => i.id === state.open);
-  const features = state.session.features || {};
-  const payable = features.pay && inv.status === "open" && inv.amount_remaining > 0;
-  const busy = state.busy;
-  const c = payable && state.confirm && state.confirm.invoice === inv.id && state.confirm;
-  const what = purpose(inv, state.session.subscriptions);
-  // After a decline, the ways on come first; paying again with the same card stays possible.
-  const rescue = payable && !c && recovery(state, inv, s, act);
-  let body;
-  if (state.detailError) body = errorView(state.detailError, s, act.reopen);
-  else if (!state.detail) body = skeleton(3);
-  else body = lines(state.detail, s);
-  return h(
-    "section",
-    { "aria-labelledby": "dh", part: "detail", "aria-busy": state.detail ? null : "true" },
-    h("button", { class: "link", part: "back-button", "data-k": "back", click: act.back }, `← ${s.t("detail.back")}`),
-    h(
-      "div",
-      { class: "head" },
-      h("h2", { id: "dh", tabindex: "-1", "data-k": "dh", part: "title" }, s.t("detail.title", { number: inv.number || "" }).trim()),
-      badge(inv, s),
-    ),
-    what !== inv.number && h("p", { class: "what", part: "description" }, what),
-    h(
-      "dl",
-      null,
-      pair(s.t("detail.issued"), s.date(inv.created)),
-      inv.due_date && pair(s.t("detail.due"), s.date(inv.due_date)),
-      inv.paid_at && pair(s.t("detail.paid_on"), s.date(inv.paid_at)),
-      inv.paid_with && pair(s.t("detail.paid_with"), card(inv.paid_with)),
-    ),
-    rescue,
-    c && confirmStep(c, inv, s, act, busy),
-    body,
-    ((payable && !c) || features.pdf) &&
-      h(
-        "div",
-        { class: "actions" },
-        payable && !c &&
-          h(
-            "button",
-            { class: rescue ? "btn" : "btn primary", part: "button pay-button", "data-k": "pay", "aria-disabled": busyFlag(busy), click: () => act.pay(inv) },
-            busy === "pay" ? s.t("action.paying") : s.t("action.pay", { amount: s.amount(inv.amount_remaining, inv.currency) }),
-          ),
-        features.pdf &&
-          h(
-            "button",
-            { class: "btn", part: "button pdf-button", "data-k": "pdf", "aria-disabled": busyFlag(busy), click: () => act.pdf(inv) },
-            busy === "pdf" ? s.t("action.pdf_loading") : s.t("action.pdf"),
-          ),
-      ),
-  );
-}
+  update(state, s) {
+    const act = this.act;
+    if (state.phase !== "ready") {
+      this.list = null;
+      const view =
+        state.phase === "loading"
+          ? h("div", { "aria-busy": "true", part: "loading" }, h("span", { class: "sr" }, s.t("loading")), skeleton(5))
+          : errorView(state.error, s, act.retry);
+      return this.main.replaceChildren(view);
+    }
+    if (!this.list) {
+      this.list = new List(act);
+      this.main.replaceChildren(this.other, this.list.section); // an open invoice first, the hidden list after
+    }
+    this.list.update(state, s);
+    this.list.section.hidden = !!state.open;
+    // An invoice is open only once the chunk that shows it is here (element.js, open()).
+    this.other.replaceChildren(...(state.open ? [loaded().detail(state, s, act)] : []));
+  }
 
-export function view(state, s, act) {
-  if (state.phase === "loading")
-    return h("div", { "aria-busy": "true", part: "loading" }, h("span", { class: "sr" }, s.t("loading")), skeleton(5));
-  if (state.phase === "error") return errorView(state.error, s, act.retry);
-  return state.open ? detail(state, s, act) : list(state, s, act);
+  // The element the focus goes back to: a row's found from the row map, not by a search.
+  find(key) {
+    const kept = this.list && /^(row|pay):/.test(key) && this.list.rows.get(key.replace(/^\w+:/, ""));
+    const found = (kept ? kept.node : this.main.parentNode).querySelector(`[data-k="${CSS.escape(key)}"]`);
+    return found instanceof HTMLElement ? found : null;
+  }
 }

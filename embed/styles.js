@@ -1,6 +1,8 @@
 // The portal's CSS, adopted as a constructable stylesheet: a strict CSP blocks <style> elements
 // and style attributes, but not CSSOM. Colours come from documented custom properties with
-// light and dark defaults; the page's value wins in both themes.
+// light and dark defaults; the page's value wins in both themes. The invoice view's own rules
+// come with it in the on-demand chunk (embed/later.js).
+import { whenLoaded } from "./chunk.js";
 
 // [own name, public property (--invoice-portal-*), light, dark]
 const COLORS = [
@@ -34,14 +36,16 @@ const themes = `.portal{${colors((l, d) => `light-dark(${l},${d})`)}color-scheme
 :host([theme=dark i]) .portal{${colors((l, d) => d)}}
 @media (prefers-color-scheme:dark){:host([theme=auto i]) .portal{${colors((l, d) => d)}}}}`;
 
+// Comments stay out of the string, which ships as written. !important in a shadow root's :host
+// beats the page's !important on the element, so a hostile page rule (* {all: revert; ...})
+// cannot unmake the box. .portal is an inline-block: it does not inherit the page's
+// text-decoration (body {text-decoration: ...}), and the host's zero font size keeps its line
+// box from adding space. The host's card usually has its own "Invoices" heading: the portal's
+// (#title) is kept for screen readers only, unless the page asks for it with show-heading.
 export const css = `
-/* !important in a shadow root's :host beats the page's !important on the element, so a
-   hostile page rule (* {all: revert; ...}) cannot unmake the box. */
 :host{display:block!important;background:none!important;border:0!important;padding:0!important;
 font-size:0!important;line-height:0!important}
 :host([hidden]){display:none!important}
-/* An inline-block does not inherit the page's text-decoration (body {text-decoration: ...}); the
-   host's zero font size keeps its line box from adding space. */
 .portal{all:initial;display:inline-block;width:100%;vertical-align:top;box-sizing:border-box;
 font:var(--invoice-portal-font-size,15px)/1.5 var(--invoice-portal-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
 color:var(--_fg);background:var(--_bg);border:1px solid var(--_line);
@@ -50,8 +54,6 @@ ${themes}
 *,*::before{box-sizing:inherit}
 h2{font-size:1.2em;margin:0;line-height:1.3}
 h3{font-size:1em;margin:0 0 4px}
-/* The host's card usually has its own "Invoices" heading: this one is kept for screen readers
-   only, unless the page asks for it with show-heading. */
 h2:focus{outline:none}
 p{margin:0}
 .bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
@@ -72,39 +74,21 @@ background:none;text-align:start;cursor:pointer;align-items:center}
 color:var(--_c,var(--_off));background:color-mix(in srgb,var(--_c,var(--_off)) 14%,var(--_bg));white-space:nowrap}
 .paid{--_c:var(--_ok)}.open{--_c:var(--_info)}.past_due{--_c:var(--_bad)}.uncollectible{--_c:var(--_warn)}
 .owed{background:var(--_surface);border-radius:8px;padding:12px 14px;margin:0 0 12px}
-.owed h3,.bill h3{font-weight:400;color:var(--_muted);font-size:.9em}
+.owed h3{font-weight:400;color:var(--_muted);font-size:.9em}
 .big{font-size:1.6em;font-weight:600;font-variant-numeric:tabular-nums;line-height:1.2}
 .late{color:var(--_bad);font-weight:600}
-.confirm{border:1px solid var(--_accent);border-radius:8px;padding:12px 14px;margin:0 0 16px}
-.confirm .actions,.recovery .actions{margin-top:12px}
-.recovery{border:1px solid var(--_bad);border-inline-start-width:4px;border-radius:8px;padding:12px 14px;margin:0 0 16px}
-.recovery h3:focus{outline:none}
-.plan{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;justify-content:space-between;margin:0 0 12px}
-.plan .actions{margin:0}
-.bill{margin:0 0 16px}
-p.what{margin:-4px 0 12px}
 button.btn{border:1px solid var(--_line);background:var(--_bg);color:var(--_fg);border-radius:var(--invoice-portal-radius,10px);
 padding:8px 14px;cursor:pointer;min-height:40px}
 button.primary{background:var(--_accent);color:var(--_on-accent);border-color:var(--_accent);font-weight:600}
 button[aria-disabled=true]{opacity:.6;cursor:progress}
 button:focus-visible,select:focus-visible,a:focus-visible{outline:2px solid var(--_accent);outline-offset:2px}
 .link,a{color:var(--_accent);background:none;border:0;padding:4px 0;cursor:pointer;text-decoration:underline}
-.actions{display:flex;flex-wrap:wrap;gap:8px;margin-top:16px}
 .more{margin-top:12px}
+.slot{display:contents}
 .state{padding:28px 8px;text-align:center;color:var(--_muted)}
 .state h3{color:var(--_fg);font-size:1.1em}.state p{margin-bottom:12px}
 .notice{border-radius:8px;padding:8px 12px;margin:0 0 12px;background:var(--_surface);border-inline-start:4px solid var(--_c,var(--_info))}
 .notice.success{--_c:var(--_ok)}.notice.error{--_c:var(--_bad)}
-.head{display:flex;flex-wrap:wrap;gap:8px;align-items:center;justify-content:space-between;margin:8px 0 12px}
-dl{display:grid;grid-template-columns:auto 1fr;gap:4px 16px;margin:0 0 16px}
-dt{color:var(--_muted)}dd{margin:0}
-.totals{margin:12px 0 0 auto;max-width:22em;grid-template-columns:1fr auto}
-.totals dd{text-align:end;font-variant-numeric:tabular-nums}
-.totals .strong{font-weight:600;color:var(--_fg)}
-table{width:100%;border-collapse:collapse}
-th{text-align:start;color:var(--_muted);font-weight:400;font-size:.9em}
-th,td{padding:6px 4px;border-bottom:1px solid var(--_line);vertical-align:top}
-th:not(:first-child),td:not(:first-child){text-align:end;white-space:nowrap}
 .sr,:host(:not([show-heading])) #title{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .sk{display:block;height:1em;margin:14px 0;border-radius:4px;background:var(--_surface);animation:pulse 1.2s ease-in-out infinite alternate}
 @keyframes pulse{to{opacity:.45}}
@@ -112,11 +96,18 @@ th:not(:first-child),td:not(:first-child){text-align:end;white-space:nowrap}
 `;
 
 let sheet;
+let more = "";
+
+// The on-demand chunk brings the styles of what it shows; every portal's sheet takes them.
+whenLoaded((later) => {
+  more = later.css;
+  if (sheet) sheet.replaceSync(css + more);
+});
 
 export function adopt(root) {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    sheet.replaceSync(css + more);
   }
   root.adoptedStyleSheets = [sheet];
 }

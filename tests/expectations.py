@@ -6,6 +6,7 @@ the proxy under test, and asserts what a client of the proxy sees.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -92,10 +93,32 @@ def a_preflight_from_the_site(http: httpx.Client) -> None:
     assert answer.headers["access-control-allow-origin"] == ORIGIN
 
 
+def the_embeds_simple_requests(http: httpx.Client) -> None:
+    """What the embed sends after the session: text/plain JSON holding the token, no
+    Authorization header; the same answers, readable by the site's page."""
+    session = start(http, "jane@example.com", scope="all", limit=3)
+    plain = {"Content-Type": "text/plain;charset=UTF-8", "Origin": ORIGIN}
+    body = {"token": session["token"], "scope": "all", "limit": 3}
+    more = http.post(
+        "/v1/invoices",
+        content=json.dumps(body | {"starting_after": session["invoices"]["next_cursor"]}),
+        headers=plain,
+    )
+    assert more.status_code == 200, more.text
+    assert more.headers["access-control-allow-origin"] == ORIGIN
+    invoice_id = more.json()["data"][0]["id"]
+    token = json.dumps({"token": session["token"]})
+    detail = http.post(f"/v1/invoices/{invoice_id}", content=token, headers=plain)
+    assert detail.status_code == 200 and detail.json()["id"] == invoice_id
+    pdf = http.post(f"/v1/invoices/{invoice_id}/pdf", content=token, headers=plain)
+    assert pdf.status_code == 200 and pdf.json()["url"].startswith("http")
+
+
 # The scenarios that need nothing but a client of the proxy, for both runtimes to parametrize.
 SCENARIOS: list[Callable[[httpx.Client], None]] = [
     next_page_from_the_tokens_cursor,
     invoice_detail_with_its_lines,
+    the_embeds_simple_requests,
     pdf_as_a_redirect_or_its_address,
     a_wrong_hash_is_403,
     another_customers_invoice_is_404,

@@ -90,7 +90,7 @@ def test_expired_token_is_replaced_by_a_new_session_unseen(tab: Tab, stack: Stac
     refused: list[str] = []
 
     def expire_once(route: Route) -> None:
-        if refused or route.request.method != "GET":
+        if refused or route.request.method != "POST":
             route.fallback()
             return
         refused.append(route.request.url)

@@ -215,6 +215,17 @@ def as_visitors_send(
             cursor = either(visits.cursors)
             if cursor is not KEEP:
                 case.query = {**(case.query or {}), "starting_after": cursor}
+        if case.media_type == "text/plain" and isinstance(case.body, dict):
+            # The embed's form: the token and the parameters in one JSON body.
+            body = dict(case.body)
+            token = either(visits.tokens, visits.forged)
+            if token is not KEEP:
+                body.pop("token", None)
+                body |= {"token": token.removeprefix("Bearer ")} if token else {}
+            if path == "/v1/invoices" and positive:
+                cursor = either(visits.cursors)
+                body |= {"starting_after": cursor} if cursor is not KEEP else {}
+            case.body = json.dumps(body).encode()
     return case
 
 

@@ -17,7 +17,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from bench import __main__ as bench_main  # noqa: E402
-from bench import browser, machine, pyodide, report, throughput, weight  # noqa: E402
+from bench import browser, machine, pyodide, report, throughput, weight, wrk  # noqa: E402
 from bench.processes import Missing  # noqa: E402
 
 
@@ -49,14 +49,14 @@ def test_wrk_summary_becomes_requests_per_second_and_milliseconds() -> None:
         'BENCH {"requests": 10000, "duration_us": 5000000, "non_2xx": 3, '
         '"socket_errors": 0, "p50_us": 1500, "p99_us": 9000}\n'
     )
-    stats = throughput.parse_wrk(output)
+    stats = wrk.parse_wrk(output)
     assert stats["rps"] == pytest.approx(2000)
     assert (stats["p50_ms"], stats["p99_ms"], stats["non_2xx"]) == (1.5, 9.0, 3)
 
 
 def test_wrk_without_a_summary_is_an_error_not_a_zero() -> None:
     with pytest.raises(RuntimeError, match="no summary"):
-        throughput.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
+        wrk.parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
 
 
 def stats(rps: float, non_2xx: int = 0) -> dict[str, Any]:
@@ -94,13 +94,48 @@ def throughput_result(ratio: float, non_2xx: int = 0) -> dict[str, Any]:
             "stripe_calls": 5,
             "calls_per_expiry": 1.0,
         },
+        "workers": {
+            "endpoint": "GET /v1/invoices",
+            "load": "wrk -t2 -c32 --latency -d5s",
+            "cores": 2,
+            "sides": {
+                "1": {**stats(3000), "server_cpu_share": 0.5, "wrk_cpu_share": 0.2},
+                "2": {**stats(4500), "server_cpu_share": 0.75, "wrk_cpu_share": 0.25},
+            },
+            "ratio": 1.5,
+            "round_ratios": [1.4, 1.5, 1.6],
+        },
     }
 
 
-def test_list_throughput_under_half_of_bare_starlette_is_named() -> None:
-    assert throughput.shortfalls(throughput_result(0.62)) == []
-    [named] = throughput.shortfalls(throughput_result(0.31))
-    assert "0.31" in named and "list" in named
+def test_an_endpoint_under_four_fifths_of_bare_starlette_is_named() -> None:
+    assert throughput.shortfalls(throughput_result(0.82)) == []
+    [named] = throughput.shortfalls(throughput_result(0.71))
+    assert "0.71" in named and "list" in named and ">= 0.8" in named
+
+
+def test_one_worker_against_two_is_reported_with_what_wrk_itself_took() -> None:
+    result = throughput_result(0.9)
+    [row] = [r for r in throughput.headline(result) if "2 workers" in r[0]]
+    assert row[1].startswith("4500, **1.50x** 1 worker") and "wrk itself: 25%" in row[1]
+    assert row[2] == "1 worker 3000"
+    table = "\n".join(throughput.markdown(result))
+    assert "| 2 | 4500 | 1.00 | 2.00 | 75% | 25% |" in table
+    assert "Two workers / one: **1.50x** (rounds: 1.40, 1.50, 1.60)." in table
+
+
+def test_the_simple_request_form_is_measured_for_the_list_and_the_detail() -> None:
+    targets = [
+        {"name": n, "label": f"GET {p}", "path": p, "method": "GET", "body": "", "token": "t"}
+        for n, p in [("list", "/v1/invoices"), ("detail", "/v1/invoices/in_1")]
+    ]
+    simple = throughput.simple_targets(targets)
+    assert [t["label"] for t in simple] == [
+        "POST /v1/invoices (text/plain)",
+        "POST /v1/invoices/in_1 (text/plain)",
+    ]
+    assert simple[0]["content_type"] == "text/plain" and simple[0]["token"] is None
+    assert json.loads(simple[0]["body"]) == {"token": "t"} and simple[0]["twin"] == "list"
 
 
 def test_a_cache_expiry_that_every_connection_refetches_is_named() -> None:
@@ -170,7 +205,7 @@ def test_a_crashing_section_is_reported_and_the_others_still_run(
     assert lines[-1] == "edge/starlette throughput ratio: 0.42"
     text = (tmp_path / "report.md").read_text()
     assert "Broken section: not measured (failed): ConnectionError" in text
-    assert "list endpoint runs at 0.42 of bare Starlette" in text
+    assert "list endpoint (`GET /v1/invoices`) runs at 0.42 of bare Starlette" in text
     data = json.loads((tmp_path / "report.json").read_text())
     assert data["sections"]["broken"]["status"] == "failed"
     assert data["sections"]["throughput"]["result"]["rows"][0]["ratio"] == 0.42
@@ -202,9 +237,9 @@ def test_a_report_from_a_busy_machine_says_so() -> None:
 
 
 def test_server_cpu_time_grows_with_the_work_the_process_does() -> None:
-    before = throughput.cpu_seconds(os.getpid())
+    before = wrk.cpu_seconds(os.getpid())
     sum(i * i for i in range(3_000_000))
-    assert throughput.cpu_seconds(os.getpid()) - before > 0.05
+    assert wrk.cpu_seconds(os.getpid()) - before > 0.05
 
 
 PAGE = """# Benchmarks
@@ -223,11 +258,56 @@ Kept as written.
 """
 
 
+README = """# Invoice Portal
+
+## Speed
+
+Written by hand.
+
+{begin}
+old rows
+{end}
+
+## More documentation
+"""
+
+
 def docs_page(tmp_path: Path, monkeypatch: Any) -> Path:
     page = tmp_path / "benchmarks.md"
     page.write_text(PAGE.format(begin=report.BEGIN, end=report.END))
     monkeypatch.setattr(report, "PAGE", page)
+    readme = tmp_path / "README.md"
+    readme.write_text(README.format(begin=report.README_BEGIN, end=report.README_END))
+    monkeypatch.setattr(report, "README", readme)
     return page
+
+
+def test_a_full_run_puts_the_headline_rows_a_site_owner_weighs_into_the_readme(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    docs_page(tmp_path, monkeypatch)
+    monkeypatch.setattr(machine, "describe", lambda: MACHINE)
+    monkeypatch.setattr(bench_main, "REPORTS", tmp_path)
+    monkeypatch.setattr(
+        bench_main,
+        "SECTIONS",
+        [("throughput", "Proxy throughput", fake_section(lambda: throughput_result(0.85)))],
+    )
+    bench_main.main([])
+    text = (tmp_path / "README.md").read_text()
+    assert "old rows" not in text
+    assert "| proxy `GET /v1/invoices` req/s (p50 / p99 ms) | 850 " in text
+    assert "| proxy `GET /v1/invoices` on 2 workers, req/s" in text
+    # Not every headline row: the cache expiry stays in docs/benchmarks.md.
+    assert "cache expiry" not in text and "[docs/benchmarks.md](docs/benchmarks.md)" in text
+    assert text.startswith("# Invoice Portal\n\n## Speed\n\nWritten by hand.\n\n")
+    assert text.endswith(report.README_END + "\n\n## More documentation\n")
+
+
+def test_the_real_readme_has_the_speed_table_markers_in_order() -> None:
+    text = report.README.read_text("utf-8")
+    assert text.count(report.README_BEGIN) == 1 and text.count(report.README_END) == 1
+    assert text.index("## Speed") < text.index(report.README_BEGIN) < text.index(report.README_END)
 
 
 def test_a_full_run_into_bench_puts_its_headline_into_the_docs_page(
@@ -365,3 +445,28 @@ def test_without_node_the_worker_section_is_missing_not_failed(monkeypatch: Any)
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(Missing, match="not installed: node, wrk"):
         pyodide.measure()
+
+
+def test_the_readme_shows_first_paint_click_costs_and_the_proxy_rows_only() -> None:
+    rows = [
+        ("embed first paint (invoice-portal.js), brotli", "9000 B", "-", "<= 10240 B"),
+        ("largest translation, brotli", "1500 B", "-", "<= 2048 B"),
+        ('"Load more", 50th page / 1st, big@example.com', "40 / 35 ms = 1.14x", "-", "<= 1.5x"),
+        ("an invoice from 3 years ago (2023-12), jump", "120 ms, 1 request", "-", "1 request"),
+        ("navigation to invoices painted, big@example.com", "190 ms", "-", "-"),
+    ]
+    sections: list[dict[str, Any]] = [
+        {"key": "browser", "title": "Browser", "status": "ok", "headline": rows},
+        {"key": "load", "title": "Load", "status": "missing", "error": "wrk", "seconds": 0.0},
+    ]
+    text = report.readme(MACHINE, sections)
+    shown = [line.split(" | ")[0][2:] for line in text.splitlines() if line.startswith("| ")]
+    assert shown == ["figure", rows[0][0], rows[2][0], rows[3][0]]
+    assert "Measured 2026-01-01 00:00 UTC on 2 cores (Test CPU)" in text
+
+
+def test_two_workers_slower_than_one_are_named_with_the_share_of_the_machine_they_had() -> None:
+    result = throughput_result(0.9)
+    result["workers"]["ratio"] = 0.71
+    [named] = throughput.shortfalls(result)
+    assert "2 workers answered 0.71x" in named and "1: 50%, 2: 75%" in named

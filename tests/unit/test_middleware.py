@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from edge.middleware import BodyLimit, JsonMessage, RequestContext
+from edge.logs import JsonMessage
+from edge.middleware import Front
 
 
 async def broken(request: Request) -> JSONResponse:
@@ -25,7 +26,7 @@ async def echo(request: Request) -> JSONResponse:
 def client() -> httpx.AsyncClient:
     app = Starlette(
         routes=[Route("/broken", broken), Route("/echo", echo, methods=["POST"])],
-        middleware=[Middleware(RequestContext), Middleware(BodyLimit, limit=100)],
+        middleware=[Middleware(Front, limit=100)],
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
@@ -70,7 +71,7 @@ async def limited(request: Request) -> JSONResponse:
 async def test_a_flood_of_refused_requests_logs_one_line_a_second_that_counts_the_rest(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = Starlette(routes=[Route("/limited", limited)], middleware=[Middleware(RequestContext)])
+    app = Starlette(routes=[Route("/limited", limited)], middleware=[Middleware(Front)])
     transport = httpx.ASGITransport(app=app)
     caplog.set_level("INFO", logger="invoice_portal")
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

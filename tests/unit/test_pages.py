@@ -6,9 +6,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from edge import pages, shapes
-
-# One renderer for the module, as the app keeps one: later calls may answer from its renderings.
-RENDERER = pages.Pages()
+from edge.cache import size_of
 
 
 def _invoice(number: int, status: str, due_date: int | None) -> dict[str, Any]:
@@ -27,19 +25,22 @@ def _invoice(number: int, status: str, due_date: int | None) -> dict[str, Any]:
 
 def _listed() -> dict[str, Any]:
     data = [_invoice(1, "open", 2000), _invoice(2, "open", 3000), _invoice(3, "paid", None)]
-    return {"object": "list", "data": data, "has_more": True, "next_cursor": "in_3"}
+    page = {"object": "list", "data": data, "has_more": True, "next_cursor": "in_3"}
+    return page | {"rendering": pages.Rendering()}
+
+
+LISTED = _listed()
 
 
 def _past_due(listed: dict[str, Any], now: float) -> list[bool]:
-    body = json.loads(bytes(RENDERER.response(listed, now).body))
+    body = json.loads(pages.page(listed, now))
     return [invoice["past_due"] for invoice in body["data"]]
 
 
 def test_a_repeated_page_answers_exactly_what_json_response_would() -> None:
-    listed = _listed()
     for now in (1500.0, 1500.5, 2500.0, 2500.0, 3500.0):
-        answer = RENDERER.response(dict(listed), now)
-        expected = JSONResponse(shapes.page(listed, now))
+        answer = pages.answer(pages.page(dict(LISTED), now))
+        expected = JSONResponse(shapes.page(LISTED, now))
         assert answer.body == expected.body
         assert answer.raw_headers == expected.raw_headers
 
@@ -54,18 +55,24 @@ def test_a_cached_page_turns_past_due_as_the_clock_passes_each_due_date() -> Non
     assert _past_due(listed, 1500.0) == [False, False, False]
 
 
-def test_a_page_of_another_list_is_never_answered_from_a_rendering_of_an_earlier_one() -> None:
-    first, second = _listed(), _listed()
-    second["data"][0]["total"] = 999
-    second["has_more"], second["next_cursor"] = False, None
-    RENDERER.response(first, 1500.0)
-    body = json.loads(bytes(RENDERER.response(second, 1500.0).body))
-    assert body["data"][0]["total"] == 999
-    assert body["has_more"] is False and body["next_cursor"] is None
+def test_a_rendering_is_made_again_when_the_other_objects_it_reads_are_replaced() -> None:
+    rendering = pages.Rendering()
+    first, second = {"n": 1}, {"n": 2}
+    assert rendering.answer(1.0, lambda now: dict(first), [], (first,)) == b'{"n":1}'
+    assert rendering.answer(2.0, lambda now: dict(second), [], (first,)) == b'{"n":1}'
+    assert rendering.answer(3.0, lambda now: dict(second), [], (second,)) == b'{"n":2}'
 
 
-def test_renderings_kept_stay_within_their_byte_bound() -> None:
-    renderer = pages.Pages(max_bytes=2000)
-    for _ in range(50):
-        renderer.response(_listed(), 1500.0)
-        assert 0 < renderer.bytes <= 2000
+def test_an_answer_joined_from_rendered_parts_is_the_json_of_the_whole() -> None:
+    head = {"token": 't\u00e9"', "n": 1, "none": None}
+    tail = {"invoices": pages.page(_listed(), 2500.0), "owed": b'{"data":[]}'}
+    whole = head | {"invoices": shapes.page(LISTED, 2500.0), "owed": {"data": []}}
+    assert pages.joined(head, tail) == JSONResponse(whole).body
+    assert pages.joined({}, {"a": b"1"}) == b'{"a":1}'
+
+
+def test_the_cache_counts_the_bytes_of_a_rendering_kept_with_its_page() -> None:
+    listed = _listed()
+    before = size_of(listed)
+    body = pages.page(listed, 2500.0)
+    assert size_of(listed) >= before + len(body)

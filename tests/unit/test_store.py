@@ -6,7 +6,7 @@ import pytest
 
 from edge.errors import ApiError
 from edge.settings import Settings
-from edge.store import SeenIds, Store
+from edge.store import SeenIds, Store, Windows
 
 SETTINGS = Settings(
     stripe_secret_key="sk_test_unit",
@@ -68,3 +68,29 @@ def test_shown_invoices_expire() -> None:
     now[0] += 24 * 3600 + 1
     assert not seen.has("cus_A", "in_1")
     assert seen.count == 0
+
+
+def test_a_limit_counts_the_previous_window_by_how_much_of_it_the_sliding_window_covers() -> None:
+    now = [600.0]  # the start of a minute window
+    windows = Windows(clock=lambda: now[0])
+    assert all(windows.hit("token", 10, 60, "cus_A") == 0 for _ in range(10))
+    assert windows.hit("token", 10, 60, "cus_A") > 0
+    assert windows.hit("token", 10, 60, "cus_B") == 0
+    # A quarter into the next window, three quarters of the previous one's 10 hits still
+    # count (7.5): three more hits fit.
+    now[0] = 675.0
+    assert [windows.hit("token", 10, 60, "cus_A") for _ in range(3)] == [0, 0, 0]
+    assert windows.hit("token", 10, 60, "cus_A") >= 1
+    # Two windows on, nothing of the first counts.
+    now[0] = 780.0
+    assert all(windows.hit("token", 10, 60, "cus_A") == 0 for _ in range(10))
+
+
+def test_counters_that_no_longer_count_are_purged() -> None:
+    now = [0.0]
+    windows = Windows(clock=lambda: now[0])
+    windows.hit("session_ip", 5, 1, "10.0.0.1")
+    now[0] = 120.0
+    windows.hit("session_ip", 5, 1, "10.0.0.2")
+    assert windows.hit("session_ip", 5, 1, "10.0.0.2") == 0
+    assert len(windows._counts) == 1

@@ -137,3 +137,19 @@ def test_remembering_checked_tokens_takes_bounded_memory(monkeypatch: pytest.Mon
             claims = tokens.verify(SECRETS, token, livemode=False, now=NOW, memo=memo)
             assert claims.customers == (f"cus_{n}",)
             assert len(memo) <= 3
+
+
+def test_a_token_is_exactly_the_jwt_that_pyjwt_would_sign() -> None:
+    payload = {
+        "aud": tokens.AUDIENCE,
+        "iat": NOW,
+        "exp": NOW + 900,
+        "cus": ["cus_A", "cus_Ünï"],
+        "sub_ids": ["sub_A"],
+        "dsub": None,
+        "live": False,
+    }
+    key = tokens.signing_key(SECRETS[0])
+    expected = jwt.encode(payload, key, algorithm=tokens.ALGORITHM)
+    made = issue(customers=["cus_A", "cus_Ünï"], default_subscription=None)
+    assert made == expected

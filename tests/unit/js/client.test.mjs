@@ -101,15 +101,32 @@ describe("time limits and aborts", () => {
   });
 });
 
-describe("bearer calls", () => {
-  test("the first call starts a session and sends its token; empty query values are left out", async () => {
+describe("calls with the token", () => {
+  const sent = (call) => JSON.parse(call.body);
+
+  test("the first call starts a session; the token and the fields go in a text/plain body, unset ones left out", async () => {
     const calls = answers(session("t1"), json(200, { object: "list", data: [], has_more: false }));
-    await client().call("GET", "v1/invoices", { query: { limit: 10, scope: undefined, subscription: null, starting_after: "in_9" } });
-    assert.deepEqual(calls.map((c) => c.url), [SESSION, `${EDGE}/v1/invoices?limit=10&starting_after=in_9`]);
-    assert.equal(calls[1].headers.Authorization, "Bearer t1");
+    await client().call("v1/invoices", { limit: 10, scope: undefined, subscription: null, starting_after: "in_9", created: { lt: 1700000000 } });
+    assert.deepEqual(calls.map((c) => c.url), [SESSION, `${EDGE}/v1/invoices`]);
+    assert.deepEqual(sent(calls[1]), { token: "t1", limit: 10, starting_after: "in_9", created: { lt: 1700000000 } });
   });
 
-  test("an expired token gets one new session and the call is repeated with its token", async () => {
+  test("every call is a CORS simple request: POST, text/plain, no other header, no cookies", async () => {
+    const calls = answers(session("t1"), json(200, { id: "in_1", lines: [] }), json(200, { url: "https://files.example/in_1.pdf" }));
+    const c = client();
+    await c.call("v1/invoices/in_1");
+    await c.call("v1/invoices/in_1/pdf");
+    for (const call of calls) {
+      assert.equal(call.method, "POST");
+      assert.deepEqual(call.headers, { "Content-Type": "text/plain" });
+      assert.equal(call.init.credentials, "omit");
+      assert.equal(typeof call.body, "string");
+    }
+    assert.deepEqual(calls.slice(1).map(sent), [{ token: "t1" }, { token: "t1" }]);
+    assert.ok(calls.every((call) => !call.url.includes("t1")), "the token is never in an address");
+  });
+
+  test("an expired token gets one new session and the call is repeated with its token and the same fields", async () => {
     const calls = answers(
       session("t1"),
       problem(401, "expired_token"),
@@ -117,47 +134,47 @@ describe("bearer calls", () => {
       json(200, { id: "in_1", status: "paid" }),
     );
     const c = client();
-    const paid = await c.call("POST", "v1/invoices/in_1/pay", { headers: { "Idempotency-Key": "k1" } });
+    const paid = await c.call("v1/invoices/in_1/pay", { idempotency_key: "k1" });
     assert.deepEqual(paid, { id: "in_1", status: "paid" });
-    assert.deepEqual(calls.map((c) => [c.method, c.url.replace(EDGE, ""), c.headers.Authorization]), [
-      ["POST", "/v1/session", undefined],
-      ["POST", "/v1/invoices/in_1/pay", "Bearer t1"],
-      ["POST", "/v1/session", undefined],
-      ["POST", "/v1/invoices/in_1/pay", "Bearer t2"],
+    assert.deepEqual(calls.map((c) => [c.url.replace(EDGE, ""), c.body && JSON.parse(c.body).token]), [
+      ["/v1/session", undefined],
+      ["/v1/invoices/in_1/pay", "t1"],
+      ["/v1/session", undefined],
+      ["/v1/invoices/in_1/pay", "t2"],
     ]);
-    assert.equal(calls[3].headers["Idempotency-Key"], "k1", "the retry is the same payment");
+    assert.equal(sent(calls[3]).idempotency_key, "k1", "the retry is the same payment");
     assert.equal(calls[2].body, calls[0].body, "the new session uses the same hash");
     assert.equal(c.token, "t2");
   });
 
   test("a token refused again after the new session is an error, not a loop", async () => {
     const calls = answers(session("t1"), problem(401, "expired_token"), session("t2"), problem(401, "invalid_token"));
-    await rejects(client().call("GET", "v1/invoices/in_1"), { code: "invalid_token", status: 401 });
+    await rejects(client().call("v1/invoices/in_1"), { code: "invalid_token", status: 401 });
     assert.equal(calls.length, 4);
   });
 
   test("a new session that is refused ends the call with its error", async () => {
     const calls = answers(session("t1"), problem(401, "expired_token"), problem(403, "expired_hash", "the hash expired"));
-    await rejects(client().call("GET", "v1/invoices/in_1"), { code: "expired_hash", status: 403 });
+    await rejects(client().call("v1/invoices/in_1"), { code: "expired_hash", status: 403 });
     assert.equal(calls.length, 3);
   });
 
   test("other errors are not retried", async () => {
     const calls = answers(session("t1"), problem(404, "not_found", "no such invoice"));
-    await rejects(client().call("GET", "v1/invoices/in_x"), { code: "not_found", status: 404, message: "no such invoice" });
+    await rejects(client().call("v1/invoices/in_x"), { code: "not_found", status: 404, message: "no such invoice" });
     assert.equal(calls.length, 2);
   });
 
-  test("a bearer call answered with JSON that is not an object is bad_response", async () => {
+  test("a call answered with JSON that is not an object is bad_response", async () => {
     for (const body of ['"just a string"', "42", "null", "<html>"]) {
       answers(session("t1"), new Response(body, { status: 200 }));
-      await rejects(client().call("GET", "v1/invoices/in_1"), { code: "bad_response", message: /GET \/portal\/v1\/invoices\/in_1/ });
+      await rejects(client().call("v1/invoices/in_1"), { code: "bad_response", message: /POST \/portal\/v1\/invoices\/in_1/ });
     }
   });
 
   test("a declined payment keeps the proxy's error body (decline_code)", async () => {
     answers(session("t1"), json(402, { error: { code: "card_declined", message: "declined", decline_code: "insufficient_funds" } }));
-    await rejects(client().call("POST", "v1/invoices/in_1/pay"), {
+    await rejects(client().call("v1/invoices/in_1/pay", { idempotency_key: "k1" }), {
       code: "card_declined",
       status: 402,
       body: { code: "card_declined", message: "declined", decline_code: "insufficient_funds" },

@@ -217,7 +217,7 @@ class Portal extends EventTarget {
     this.client = new Client("https://billing.example.com", { email: "jane@example.com" }, {}, {}, this.ctl.signal);
     this.client.token = "t1";
     this.strings = new Strings("en-US", "en-US", [], () => {});
-    this.state = { phase: "ready", open: "in_1", invoices: [], detail: null, busy: null };
+    this.state = { phase: "ready", open: "in_1", invoices: [], owed: { data: [] }, detail: null, busy: null };
     this.events = [];
     this.logged = [];
     this.painted = [];
@@ -236,10 +236,6 @@ class Portal extends EventTarget {
   emit(event, response, extras) {
     emit(this, this.detailOf(event, response, extras), (...a) => this.log(...a));
   }
-  ask(event, response, extras) {
-    return ask(this, this.detailOf(event, response, extras));
-  }
-  replace() {}
 }
 
 const INVOICE = { id: "in_1", status: "open", amount_remaining: 1000, currency: "usd" };
