@@ -1,8 +1,10 @@
-"""The throughput baseline: a bare Starlette JSON endpoint answering a body of the proxy's size.
+"""The throughput baseline: a bare Starlette JSON endpoint answering the proxy's bytes.
 
 `create_app` reads the bodies the proxy really answered (captured by `bench.throughput`) from the
-file named by BENCH_BARE_BODIES, so each edge endpoint is compared with a bare endpoint that
-serialises the same JSON; nothing else (no auth, no Stripe, no cache) happens on its path.
+file named by BENCH_BARE_BODIES, with the headers the proxy adds to every answer (security
+headers, Vary, a request id), so each edge endpoint is compared with a bare endpoint that
+serialises the same JSON under the same headers; nothing else (no auth, no Stripe, no cache,
+no log line) happens on its path.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from starlette.routing import Route
 
 
 def create_app() -> Starlette:
-    bodies: dict[str, Any] = json.loads(Path(os.environ["BENCH_BARE_BODIES"]).read_text())
+    given: dict[str, Any] = json.loads(Path(os.environ["BENCH_BARE_BODIES"]).read_text())
+    bodies: dict[str, Any] = given["bodies"]
+    headers: dict[str, str] = given["headers"]
 
     async def bare(request: Request) -> JSONResponse:
         if request.method == "POST":
             await request.json()
-        return JSONResponse(bodies[request.path_params["name"]])
+        return JSONResponse(bodies[request.path_params["name"]], headers=headers)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})

@@ -10,6 +10,7 @@ of a cached answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -60,6 +61,9 @@ class Lines(logging.StreamHandler):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__(sys.stderr)
         self.setFormatter(JsonLines())
+        # Request lines wait for the end of the event loop's turn, then go out in one write:
+        # under load one system call carries the lines of every request the turn finished.
+        self.pending: list[str] = []
 
     def write_request(self, fields: dict[str, Any]) -> None:
         """What `emit` writes for an INFO record of these fields (str, int or float values)."""
@@ -72,8 +76,17 @@ class Lines(logging.StreamHandler):  # type: ignore[type-arg]
                 line += f', "{name}": {value!r}'
             else:
                 line += f', "{name}": {json.dumps(value)}'
+        self.pending.append(line + "}\n")
+        if len(self.pending) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(self.write_pending)
+            except RuntimeError:  # no loop: nothing to wait for
+                self.write_pending()
+
+    def write_pending(self) -> None:
+        lines, self.pending = self.pending, []
         with self.lock:  # type: ignore[union-attr]
-            self.stream.write(line + "}\n")
+            self.stream.write("".join(lines))
             self.flush()
 
 
