@@ -12,6 +12,7 @@ from sandbox import balance, customers, fixtures, payments, shapes
 from sandbox.discounts import cut as discounts_cut
 from sandbox.errors import StripeError, invalid
 from sandbox.state import Sandbox
+from sandbox.taxes import add_up
 from sandbox.taxes import line_taxes as taxes_of
 
 NO_PAYMENT_METHOD = (
@@ -144,11 +145,7 @@ def totals(sb: Sandbox, inv: dict[str, Any]) -> None:
         line["taxes"] = taxes_of(sb, rates, left)
         for cut in cuts:
             discounts[cut["discount"]] = discounts.get(cut["discount"], 0) + cut["amount"]
-        for tax in line["taxes"]:
-            rate = tax["tax_rate_details"]["tax_rate"]
-            into = taxes.setdefault(rate, {**tax, "amount": 0, "taxable_amount": 0})
-            into["amount"] += tax["amount"]
-            into["taxable_amount"] += tax["taxable_amount"]
+        add_up(taxes, line["taxes"])
     discount = sum(discounts.values())
     added = sum(t["amount"] for t in taxes.values() if t["tax_behavior"] == "exclusive")
     included = sum(t["amount"] for t in taxes.values() if t["tax_behavior"] == "inclusive")

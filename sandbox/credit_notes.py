@@ -197,26 +197,6 @@ def _lines_page(id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return fixtures.list_object(shown, len(rows) > len(shown), f"/v1/credit_notes/{id}/lines")
 
 
-def _page_of_lines(
-    sb: Sandbox, rows: list[dict[str, Any]], p: dict[str, Any], url: str
-) -> dict[str, Any]:
-    limit = sb.store.limit(p)
-    position = {row["id"]: i for i, row in enumerate(rows)}
-    for param in ("starting_after", "ending_before"):
-        if p.get(param) and p[param] not in position:
-            sb.store.get("credit_note_line_item", p[param], param)
-    start, end = 0, len(rows)
-    if p.get("starting_after"):
-        start = position[p["starting_after"]] + 1
-    if p.get("ending_before"):
-        end = position[p["ending_before"]]
-        start = max(0, end - limit)
-        more = start > 0
-    else:
-        more = end - start > limit
-    return fixtures.list_object(rows[start : min(end, start + limit)], more, url)
-
-
 def create(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
     p = check(raw, SPEC, required=("invoice",))
     return sb.store.render(issue(sb, p), p.get("expand", ()))
@@ -232,7 +212,9 @@ def preview_lines(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict
     paging = {k: v for k, v in LIST.items() if k not in ("created", "expand")}
     p = check(raw, {**SPEC, **paging}, required=("invoice",))
     note, rows = build(sb, {k: v for k, v in p.items() if k not in paging}, sb.store.now())
-    page = _page_of_lines(sb, rows, p, "/v1/credit_notes/preview/lines")
+    page = sb.store.page_in_order(
+        "credit_note_line_item", rows, p, "/v1/credit_notes/preview/lines"
+    )
     return sb.store.render(page, p.get("expand", ()))
 
 
@@ -273,7 +255,9 @@ def lines(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, An
     p = check(raw, {k: v for k, v in LIST.items() if k != "created"})
     note = sb.store.get("credit_note", ids["id"])
     rows = sb.store.credit_note_lines[note["id"]]
-    page = _page_of_lines(sb, rows, p, f"/v1/credit_notes/{note['id']}/lines")
+    page = sb.store.page_in_order(
+        "credit_note_line_item", rows, p, f"/v1/credit_notes/{note['id']}/lines"
+    )
     return sb.store.render(page, p.get("expand", ()))
 
 

@@ -130,11 +130,7 @@ def finish(sb: Sandbox, note: dict[str, Any], rows: list[dict[str, Any]]) -> Non
         ]
         for cut in row["discount_amounts"]:
             discounts[cut["discount"]] = discounts.get(cut["discount"], 0) + cut["amount"]
-        for tax in row["taxes"]:
-            rate = tax["tax_rate_details"]["tax_rate"]
-            into = totals.setdefault(rate, {**tax, "amount": 0, "taxable_amount": 0})
-            into["amount"] += tax["amount"]
-            into["taxable_amount"] += tax["taxable_amount"]
+        taxes.add_up(totals, row["taxes"])
     subtotal = sum(row["amount"] for row in rows)
     discount = sum(discounts.values())
     added = sum(t["amount"] for t in totals.values() if t["tax_behavior"] == "exclusive")

@@ -81,12 +81,7 @@ def routes(sb: Sandbox) -> list[Route]:
         key = (inv["id"], inv["status"], inv["amount_remaining"])
         if key not in pdfs:
             pdfs[key] = pdf.render(inv, sb.store.lines[inv["id"]])
-        body = pdfs[key]
-        return Response(body, 200, {
-            "Content-Disposition": f'attachment; filename="{inv["number"]}.pdf"',
-            "Access-Control-Allow-Origin": "*",
-            "Cache-Control": "private, max-age=60",
-        }, media_type="application/pdf")  # fmt: skip
+        return pdf.download(pdfs[key], inv["number"])
 
     return [
         Route("/hosted/invoices/{id}", page, methods=["GET"]),

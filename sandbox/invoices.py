@@ -211,23 +211,7 @@ def lines(sb: Sandbox, raw: dict[str, Any], ids: dict[str, str]) -> dict[str, An
     p = check(raw, {k: v for k, v in LIST.items() if k != "created"})
     inv = invoice(sb, ids["id"])
     rows = sb.store.lines[inv["id"]]
-    limit = sb.store.limit(p)
-    position = {line["id"]: i for i, line in enumerate(rows)}
-    start, end = 0, len(rows)
-    for param in ("starting_after", "ending_before"):
-        if p.get(param) and p[param] not in position:
-            sb.store.get("line_item", p[param], param)
-    if p.get("starting_after"):
-        start = position[p["starting_after"]] + 1
-    if p.get("ending_before"):
-        end = position[p["ending_before"]]
-        start = max(0, end - limit)
-        more = start > 0
-    else:
-        more = end - start > limit
-    page = fixtures.list_object(
-        rows[start : min(end, start + limit)], more, f"/v1/invoices/{inv['id']}/lines"
-    )
+    page = sb.store.page_in_order("line_item", rows, p, f"/v1/invoices/{inv['id']}/lines")
     return sb.store.render(page, p.get("expand", ()))
 
 

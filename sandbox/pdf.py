@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from starlette.responses import Response
+
 from sandbox.invoice_items import ZERO_DECIMAL
 
 FONTS = [
@@ -87,6 +89,16 @@ def credit_note(note: dict[str, Any], inv: dict[str, Any], lines: list[dict[str,
         ("Total credited", note["total"]),
     ))  # fmt: skip
     return bytes(pdf.output())
+
+
+def download(body: bytes, number: str) -> Response:
+    """A PDF as Stripe's file links serve it: an attachment named by the document's number,
+    readable from any page, kept a minute by the browser."""
+    return Response(body, 200, {
+        "Content-Disposition": f'attachment; filename="{number}.pdf"',
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": "private, max-age=60",
+    }, media_type="application/pdf")  # fmt: skip
 
 
 def _document(title: str, words: str) -> tuple[Any, Any]:

@@ -58,11 +58,7 @@ def routes(sb: Sandbox) -> list[Route]:
         if key not in documents:
             inv = sb.store.get("invoice", note["invoice"])
             documents[key] = pdf.credit_note(note, inv, sb.store.credit_note_lines[note["id"]])
-        return Response(documents[key], 200, {
-            "Content-Disposition": f'attachment; filename="{note["number"]}.pdf"',
-            "Access-Control-Allow-Origin": "*",
-            "Cache-Control": "private, max-age=60",
-        }, media_type="application/pdf")  # fmt: skip
+        return pdf.download(documents[key], note["number"])
 
     return [
         Route("/receipts/payment/{id}", receipt, methods=["GET"]),

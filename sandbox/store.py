@@ -143,6 +143,27 @@ class Store:
             return fixtures.list_object(rows[-limit:], len(rows) > limit, url)
         return fixtures.list_object(rows[:limit], len(rows) > limit, url)
 
+    def page_in_order(
+        self, kind: str, rows: list[dict[str, Any]], params: dict[str, Any], url: str
+    ) -> dict[str, Any]:
+        """A page of `rows` in their own order (an invoice's or a credit note's lines), not
+        newest first; a cursor that is not one of them is Stripe's "no such" error."""
+        limit = self.limit(params)
+        position = {row["id"]: i for i, row in enumerate(rows)}
+        for param in ("starting_after", "ending_before"):
+            if params.get(param) and params[param] not in position:
+                self.get(kind, params[param], param)
+        start, end = 0, len(rows)
+        if params.get("starting_after"):
+            start = position[params["starting_after"]] + 1
+        if params.get("ending_before"):
+            end = position[params["ending_before"]]
+            start = max(0, end - limit)
+            more = start > 0
+        else:
+            more = end - start > limit
+        return fixtures.list_object(rows[start : min(end, start + limit)], more, url)
+
     @staticmethod
     def limit(params: dict[str, Any]) -> int:
         limit = params.get("limit")

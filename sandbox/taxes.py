@@ -147,3 +147,13 @@ ROUTES = [
     ("GET", "/v1/tax_rates/{id}", retrieve),
     ("POST", "/v1/tax_rates/{id}", update),
 ]
+
+
+def add_up(totals: dict[str, dict[str, Any]], taxes: list[dict[str, Any]]) -> None:
+    """A line's taxes added into `totals`, one entry per tax rate (an invoice's or a credit
+    note's `total_taxes`)."""
+    for tax in taxes:
+        rate = tax["tax_rate_details"]["tax_rate"]
+        into = totals.setdefault(rate, {**tax, "amount": 0, "taxable_amount": 0})
+        into["amount"] += tax["amount"]
+        into["taxable_amount"] += tax["taxable_amount"]
