@@ -18,8 +18,9 @@ from typing import Any
 
 from edge.errors import ApiError
 from edge.hashing import is_customer_id, is_email, make_hash
+from edge.readers import Invalid
 from edge.settings import ConfigError, Settings
-from edge.variables import BY_NAME, VARIABLES, Invalid
+from edge.variables import BY_NAME, VARIABLES
 
 DURATION_PATTERN = re.compile(r"(\d+)([smhd]?)")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -21,14 +21,6 @@ FLOWS = ("payment_method_update", *SUBSCRIPTION_FLOWS, "home")
 MAX_URL = 2048
 
 
-def features(settings: Settings) -> dict[str, bool]:
-    return {
-        "payment_method_update": settings.allow_payment_method_update,
-        "plan_change": settings.allow_plan_change,
-        "cancel": settings.allow_cancel,
-    }
-
-
 async def session_url(
     gateway: Gateway,
     claims: tokens.Claims,
@@ -74,7 +66,11 @@ async def session_url(
 
 
 def _enabled(flow: str, settings: Settings) -> bool:
-    on = features(settings)
+    on = {
+        "payment_method_update": settings.allow_payment_method_update,
+        "plan_change": settings.allow_plan_change,
+        "cancel": settings.allow_cancel,
+    }
     if flow == "home":
         # The home page offers whatever the account's portal configuration enables, so it is
         # offered only when the owner allows every action it could lead to.

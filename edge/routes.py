@@ -14,6 +14,7 @@ from edge import (
     access,
     customers,
     details,
+    features,
     hashing,
     inputs,
     invoices,
@@ -130,7 +131,7 @@ async def session(request: Request) -> Response:
         "token": token,
         "expires_at": expires_at,
         "livemode": not settings.test_mode,
-        "features": _features(settings),
+        "features": features.features(settings),
         "no_user": not found,
         "customer": None
         if first is None
@@ -287,12 +288,3 @@ routes = [
 def _parts(request: Request) -> tuple[Settings, Gateway, Store]:
     state = request.app.state
     return state.settings, state.gateway, state.store
-
-
-def _features(settings: Settings) -> dict[str, bool]:
-    return {
-        "pay": settings.allow_pay,
-        "pdf": settings.allow_pdf,
-        "show_all": settings.allow_show_all,
-        **portal.features(settings),
-    }

@@ -7,13 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from edge.variables import (
-    BY_NAME,
-    DEFAULT_API_BASE,
-    LIVE_SECRET_LENGTH,
-    VARIABLES,
-    Invalid,
-)
+from edge.readers import DEFAULT_API_BASE, LIVE_SECRET_LENGTH, Invalid
+from edge.variables import BY_NAME, VARIABLES
 
 
 class ConfigError(Exception):
@@ -42,6 +37,16 @@ class Settings:
     allow_payment_method_update: bool = True
     allow_plan_change: bool = False
     allow_cancel: bool = False
+    # The customer's account (receipts, summary, credit notes, downloads, filters) is read-only
+    # and on; changing billing details writes to Stripe and is the owner's to turn on.
+    allow_receipts: bool = True
+    allow_summary: bool = True
+    allow_credit_notes: bool = True
+    allow_export: bool = True
+    allow_filters: bool = True
+    allow_billing_details: bool = False
+    offer: dict[str, Any] | None = None
+    export_max_invoices: int = 100
     cache_seconds: float = 30.0
     max_hash_lifetime: int = 7 * 24 * 3600
     stripe_timeout: float = 5.0

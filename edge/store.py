@@ -96,12 +96,13 @@ class Store:
         # Keys name customers (emails, ids); a shared Redis holds only their keyed digests.
         return hmac.new(self.key, text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
 
-    async def hit(self, rate: str, key: str) -> None:
-        """Count one request against the named limit; 429 when it is spent."""
+    async def hit(self, rate: str, key: str, cost: int = 1) -> None:
+        """Count a request (`cost` hits: one per Stripe call it may make) against the named
+        limit; 429 when it is spent."""
         if self.redis is None:
             # Nearly every request: no key digest, no storage layers.
             for amount, seconds in self.windows[rate]:
-                wait = self.local.hit(rate, amount, seconds, key)
+                wait = self.local.hit(rate, amount, seconds, key, cost)
                 if wait:
                     raise rate_limited(wait)
             return
@@ -109,13 +110,13 @@ class Store:
         for item in self.rates[rate]:
             if self._use_redis() and self.shared is not None:
                 allowed = await self._redis(
-                    functools.partial(_hit, self.shared, item, rate, private), None
+                    functools.partial(_hit, self.shared, item, rate, private, cost), None
                 )
                 if allowed is not None:
                     if not allowed[0]:
                         raise rate_limited(allowed[1])
                     continue
-            wait = self.local.hit(rate, item.amount, item.get_expiry(), private)
+            wait = self.local.hit(rate, item.amount, item.get_expiry(), private, cost)
             if wait:
                 raise rate_limited(wait)
 
@@ -197,10 +198,14 @@ class Store:
 
 
 async def _hit(
-    limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, rate: str, key: str
+    limiter: SlidingWindowCounterRateLimiter,
+    item: RateLimitItem,
+    rate: str,
+    key: str,
+    cost: int = 1,
 ) -> tuple[bool, float]:
     """(allowed, seconds until the limit has room again)."""
-    if await limiter.hit(item, rate, key):
+    if await limiter.hit(item, rate, key, cost=cost):
         return True, 0.0
     stats = await limiter.get_window_stats(item, rate, key)
     return False, max(1.0, stats.reset_time - time.time())
@@ -217,8 +222,9 @@ class Windows:
         self._counts: dict[tuple[str, int, int, str], list[int]] = {}
         self._next_purge = clock() + PURGE_SECONDS
 
-    def hit(self, name: str, amount: int, seconds: int, key: str) -> float:
-        """0 when the hit is allowed (and counted), else the seconds until there is room."""
+    def hit(self, name: str, amount: int, seconds: int, key: str, cost: int = 1) -> float:
+        """0 when the `cost` hits are allowed (and counted), else the seconds until there is
+        room."""
         now = self.clock()
         if now >= self._next_purge:
             self.purge(now)
@@ -230,12 +236,12 @@ class Windows:
         elif counts is not None and counts[0] == window - 1:
             previous = counts[2]
         left = seconds - now % seconds
-        if math.floor(previous * left / seconds + current) + 1 > amount:
+        if math.floor(previous * left / seconds + current) + cost > amount:
             reset = left % (seconds / previous) if previous else math.inf
             if current:
                 reset = min(reset, left)
             return max(1.0, reset)
-        self._counts[(name, amount, seconds, key)] = [window, previous, current + 1]
+        self._counts[(name, amount, seconds, key)] = [window, previous, current + cost]
         return 0.0
 
     def purge(self, now: float) -> None:

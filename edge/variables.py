@@ -4,33 +4,29 @@ docs/configuration.md all come from it, so they cannot disagree."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
 
-from limits import parse_many
+from edge.offer import read_offer
+from edge.readers import DEFAULT_API_BASE as DEFAULT_API_BASE
+from edge.readers import LIVE_SECRET_LENGTH as LIVE_SECRET_LENGTH
+from edge.readers import (
+    MAX_DEADLINE,
+    Invalid,
+    api_base,
+    flag,
+    hash_secrets,
+    number,
+    origins,
+    rate,
+    redis_url,
+    stripe_key,
+    webhook_secret,
+)
 
-KEY_PATTERN = re.compile(r"(sk|rk)_(test|live)_[A-Za-z0-9_]+")
-DEFAULT_API_BASE = "https://api.stripe.com"
-# The embed gives up on a request after 20 s: the proxy answers well before that.
-MAX_DEADLINE = 15.0
-LIVE_SECRET_LENGTH = 16
 GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_hex(32))'"  # noqa: S105 - a command, not a secret
-TRUE = ("true", "1", "yes", "on")
-FALSE = ("false", "0", "no", "off")
-
-
-class Invalid(ValueError):
-    """What is wrong with a value and how to fix it; the table adds the name and an example."""
-
-    def __init__(self, problem: str, fix: str, example: str | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.fix = fix
-        self.example = example  # when the table's example is not the fix for this problem
 
 
 @dataclass(frozen=True)
@@ -51,110 +47,6 @@ class Variable:
         """The one line a site owner reads: the variable, what is wrong, the fix, an example."""
         example = self.example if error.example is None else error.example
         return f"{self.name} {error.problem}: {error.fix} (e.g. {self.name}={example})"
-
-
-def stripe_key(value: str) -> str:
-    if not value:
-        raise Invalid(
-            "is not set",
-            "set it to a secret key (sk_...) or, better, a restricted key (rk_...) from the "
-            "Stripe dashboard, Developers > API keys",
-        )
-    if not KEY_PATTERN.fullmatch(value):  # never shown back: it may be a real key
-        raise Invalid(
-            "does not look like a Stripe secret key",
-            "use an sk_test_..., sk_live_..., rk_test_... or rk_live_... key; a publishable "
-            "key (pk_...) does not work here",
-        )
-    return value
-
-
-def hash_secrets(value: str) -> tuple[str, ...]:
-    secrets = tuple(s.strip() for s in value.split(","))
-    if not any(secrets):
-        raise Invalid("is not set", "set one or more comma-separated long random secrets")
-    if not all(secrets):
-        raise Invalid("has an empty entry", "remove the stray comma")
-    return secrets
-
-
-def origins(value: str) -> tuple[str, ...]:
-    found = tuple(o for o in (o.strip() for o in value.split(",")) if o)
-    if not found:
-        raise Invalid(
-            "is not set", "set the comma-separated origins of the pages that embed the portal"
-        )
-    for origin in found:
-        if not _is_origin(origin):
-            raise Invalid(
-                f"has {origin!r}, which is not an origin",
-                "write scheme://host[:port] without path or trailing slash",
-            )
-    return found
-
-
-def webhook_secret(value: str) -> str | None:
-    if value and not value.startswith("whsec_"):
-        raise Invalid(
-            "does not start with whsec_",
-            "copy the signing secret of your webhook endpoint from the Stripe dashboard, "
-            "or unset it",
-        )
-    return value or None
-
-
-def api_base(value: str) -> str:
-    value = value.rstrip("/")
-    parts = _split(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
-        raise Invalid(
-            f"is {value!r}, not a base address",
-            f"write scheme://host[:port], or unset it to use {DEFAULT_API_BASE}",
-        )
-    return value
-
-
-def redis_url(value: str) -> str | None:
-    if value and _split(value).scheme not in ("redis", "rediss", "unix"):
-        raise Invalid(
-            f"is {value!r}, not a Redis address",
-            "write redis://host:6379/0, rediss://... for TLS, or unset it to keep limits in memory",
-        )
-    return value or None
-
-
-def flag(value: str) -> bool:
-    if value.lower() in TRUE:
-        return True
-    if value.lower() in FALSE:
-        return False
-    raise Invalid(f"is {value!r}, not a boolean", "write true or false")
-
-
-def rate(value: str) -> str:
-    try:
-        parse_many(value)
-    except ValueError:
-        raise Invalid(
-            f"is {value!r}, not a rate",
-            "write a count per period such as 60/minute, or several joined by ; "
-            "such as 10/second;300/hour",
-        ) from None
-    return value
-
-
-def number(low: float, high: float, scale: float = 1, whole: bool = False) -> Callable[[str], Any]:
-    def read(value: str) -> float | int:
-        fix = f"write a number from {low:g} to {high:g}"
-        try:
-            found = float(value)
-        except ValueError:
-            raise Invalid(f"is {value!r}, not a number", fix) from None
-        if not low <= found <= high:  # also refuses nan
-            raise Invalid(f"is {value!r}, out of range", fix)
-        return int(found * scale) if whole else found * scale
-
-    return read
 
 
 VARIABLES = (
@@ -230,6 +122,47 @@ VARIABLES = (
         flag,
     ),
     Variable(
+        "PORTAL_ALLOW_RECEIPTS", "allow_receipts", "true", "false",
+        "false hides the payment receipt of paid invoices (Charges Read)",
+        flag,
+    ),
+    Variable(
+        "PORTAL_ALLOW_SUMMARY", "allow_summary", "true", "false",
+        "false hides the account summary: outstanding, past due, credit balance, next charge",
+        flag,
+    ),
+    Variable(
+        "PORTAL_ALLOW_CREDIT_NOTES", "allow_credit_notes", "true", "false",
+        "false hides an invoice's credit notes (Credit notes Read)",
+        flag,
+    ),
+    Variable(
+        "PORTAL_ALLOW_EXPORT", "allow_export", "true", "false",
+        "false refuses the accountant's downloads (export.csv and export.zip)",
+        flag,
+    ),
+    Variable(
+        "PORTAL_ALLOW_FILTERS", "allow_filters", "true", "false",
+        "false refuses filtering the list by status or date (and the month picker)",
+        flag,
+    ),
+    Variable(
+        "PORTAL_ALLOW_BILLING_DETAILS", "allow_billing_details", "false", "true",
+        "true lets customers change their billing name, address and tax IDs (Customers Write)",
+        flag,
+    ),
+    Variable(
+        "PORTAL_OFFER", "offer", "",
+        '{"title":"Go yearly","button":"See plans","url":"https://www.example.com/plans"}',
+        "the owner's offer card: a JSON object, inline or in a file (README, The owner's offer)",
+        read_offer,
+    ),
+    Variable(
+        "PORTAL_EXPORT_MAX_INVOICES", "export_max_invoices", "100", "500",
+        "invoices one export.zip may hold (1 to 1000); a wider range is refused with 400",
+        number(1, 1000, whole=True),
+    ),
+    Variable(
         "PORTAL_CACHE_SECONDS", "cache_seconds", "30", "60",
         "seconds a customer's Stripe answers are reused (0 to 3600; 0 turns the cache off)",
         number(0, 3600),
@@ -277,23 +210,3 @@ VARIABLES = (
     ),
 )  # fmt: skip
 BY_NAME = MappingProxyType({variable.name: variable for variable in VARIABLES})
-
-
-def _split(value: str) -> SplitResult:
-    """The parts of an address; none at all when it is malformed (`http://[x`, a bad port)."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        return urlsplit("")
-    return parts
-
-
-def _is_origin(origin: str) -> bool:
-    parts = _split(origin)
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and f"{parts.scheme}://{parts.netloc}" == origin
-        and "@" not in parts.netloc
-    )

@@ -157,6 +157,13 @@ def test_the_features_say_which_flows_the_owner_allows(
         "payment_method_update": True,
         "plan_change": False,
         "cancel": False,
+        "receipts": True,
+        "summary": True,
+        "credit_notes": True,
+        "export": True,
+        "filters": True,
+        "billing_details": False,
+        "offer": False,
     }
     features = start(every_flow, "jane@example.com")["features"]
     assert features["plan_change"] and features["cancel"] and features["payment_method_update"]

@@ -38,6 +38,13 @@ def test_a_session_answers_token_features_subscriptions_and_the_first_page(
         "payment_method_update": True,
         "plan_change": False,
         "cancel": False,
+        "receipts": True,
+        "summary": True,
+        "credit_notes": True,
+        "export": True,
+        "filters": True,
+        "billing_details": False,
+        "offer": False,
     }
     assert session["customer"]["email"] == "jane@example.com"
     assert session["merged_customers"] == 1
