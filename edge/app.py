@@ -9,12 +9,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from starlette._utils import get_route_path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import Router as StarletteRouter
+from starlette.types import Receive, Scope, Send
 
+from edge import account_routes, customer_routes
 from edge.errors import ApiError
 from edge.fetch_transport import runtime_transport
 from edge.gateway import Gateway
@@ -62,7 +67,8 @@ def create_app(
             await client.aclose()
 
     app = Starlette(
-        routes=routes,
+        # The account's fixed paths (/v1/invoices/export.csv) before /v1/invoices/{id}.
+        routes=[*account_routes.routes, *customer_routes.routes, *routes],
         middleware=[
             Middleware(
                 Front,
@@ -80,8 +86,45 @@ def create_app(
     app.state.gateway = Gateway(settings, client, store)
     app.state.tokens = {}
     # A path with a trailing slash is not ours: no redirect built from the request's Host.
-    app.router.redirect_slashes = False
+    app.router = Router(app.routes, redirect_slashes=False, lifespan=lifespan)
     return app
+
+
+class Router(StarletteRouter):
+    """Starlette's router, which tries only the routes that can match the path: those of the
+    path itself and those with parameters, in their order. Every other route's pattern is a
+    fixed path, and trying each in turn cost more than the rest of routing a cached answer."""
+
+    indexed: tuple[int, dict[str, list[BaseRoute]], list[BaseRoute]] = (-1, {}, [])
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            count, fixed, patterned = self.indexed
+            if count != len(self.routes):  # routes added since: index them again
+                count, fixed, patterned = self.indexed = _index(self.routes)
+            for route in fixed.get(get_route_path(scope), patterned):
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    scope.setdefault("router", self)
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    await route.handle(scope, receive, send)
+                    return
+        # Partial matches (405), not found and the rest: Starlette's own way, over every route.
+        await super().app(scope, receive, send)
+
+
+def _index(
+    routes: list[BaseRoute],
+) -> tuple[int, dict[str, list[BaseRoute]], list[BaseRoute]]:
+    """Each fixed path's candidates, and those of every other path, in the routes' order."""
+
+    def fixed(route: BaseRoute) -> str | None:
+        return route.path if isinstance(route, Route) and not route.param_convertors else None
+
+    paths = {path for route in routes if (path := fixed(route)) is not None}
+    by_path = {p: [r for r in routes if fixed(r) in (p, None)] for p in paths}
+    return len(routes), by_path, [r for r in routes if fixed(r) is None]
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

@@ -60,6 +60,24 @@ DETAIL_SCHEMAS: dict[str, Schema] = {
             "discounts": {"type": "array", "items": ref("Discount")},
         }
     ),
+    "CreditNote": obj(
+        {
+            "id": {"type": "string", "pattern": "^cn_"},
+            "number": nullable("string"),
+            "status": {"enum": ["issued", "void"]},
+            "reason": {
+                "oneOf": [
+                    {"enum": ["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]},
+                    {"type": "null"},
+                ]
+            },
+            "amount": INT | {"description": "minor units, taxes included"},
+            "currency": STR,
+            "created": INT,
+            "memo": nullable("string"),
+            "pdf": nullable("string", description="Stripe's PDF of the credit note"),
+        }
+    ),
     "InvoiceDetail": {
         "allOf": [
             ref("Invoice"),
@@ -102,6 +120,18 @@ DETAIL_SCHEMAS: dict[str, Schema] = {
                         description="Stripe's hosted page to pay this open invoice another "
                         "way (another card, another method); null once it is not open",
                     ),
+                    "receipt_url": nullable(
+                        "string",
+                        description="Stripe's receipt of the payment of this paid invoice; null "
+                        "when receipts are off, the invoice is not paid or has none, or the key "
+                        "may not read charges",
+                    ),
+                    "credit_notes": {
+                        "type": "array",
+                        "items": ref("CreditNote"),
+                        "description": "newest first; empty when credit notes are off, there "
+                        "are none, or the key may not read them",
+                    },
                     "payment_error": {
                         "description": "why the last attempt to charge this open invoice "
                         "failed (Stripe's codes; the embed words them), else null",

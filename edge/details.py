@@ -12,7 +12,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from edge import invoices, pages, shapes
+from edge import documents, invoices, pages, shapes
 from edge.cache import MISSING
 from edge.detail_schemas import ADDRESS_FIELDS
 from edge.gateway import Gateway
@@ -27,37 +27,42 @@ async def fetch(gateway: Gateway, invoice_id: str, customers: tuple[str, ...]) -
     paid it: one call, plus one per 100 lines past Stripe's first 10, one per tax rate not
     yet known, and one for a paid invoice's payment or an open one's failed attempt."""
     invoice = await invoices.invoice(gateway, invoice_id, customers)
-
-    async def load() -> tuple[Obj, list[str]]:
-        lines, complete = await _lines(gateway, invoice)
-        used = {
-            t["tax_rate_details"]["tax_rate"]
-            for entry in (invoice.get("total_taxes") or [], *(i.get("taxes") for i in lines))
-            for t in entry or []
-            if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
-        }
-        rates = {rate: await _tax_rate(gateway, rate) for rate in sorted(used)}
-        paid = failed = None
-        if invoice.get("amount_paid"):
-            found = await gateway.list_invoice_payments(invoice["id"], "paid")
-            paid = paid_with(found) if found else None
-        elif invoice.get("status") == "open" and invoice.get("attempt_count"):
-            found = await gateway.list_invoice_payments(invoice["id"], "open")
-            failed = payment_error(found) if found else None
-        parts = {
-            "lines": lines,
-            "complete": complete,
-            "rates": rates,
-            "paid_with": paid,
-            "payment_error": failed,
-            "rendering": pages.Rendering(),
-        }
-        # Rendered before it is kept, so that the cache counts the rendering's bytes too.
-        answer({"invoice": invoice, **parts}, time.time())
-        return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
-
-    parts = await gateway.cache.fetch(("detail", invoice_id), load)
+    key = ("detail", invoice_id)
+    parts = gateway.cache.get(key)  # nearly always: nothing to load
+    if parts is None:
+        parts = await gateway.cache.fetch(key, lambda: _parts(gateway, invoice_id, invoice))
     return {"invoice": invoice, **parts}
+
+
+async def _parts(gateway: Gateway, invoice_id: str, invoice: Obj) -> tuple[Obj, list[str]]:
+    lines, complete = await _lines(gateway, invoice)
+    used = {
+        t["tax_rate_details"]["tax_rate"]
+        for entry in (invoice.get("total_taxes") or [], *(i.get("taxes") for i in lines))
+        for t in entry or []
+        if isinstance((t.get("tax_rate_details") or {}).get("tax_rate"), str)
+    }
+    rates = {rate: await _tax_rate(gateway, rate) for rate in sorted(used)}
+    paid = failed = found = None
+    if invoice.get("amount_paid"):
+        found = await gateway.list_invoice_payments(invoice["id"], "paid")
+        paid = paid_with(found) if found else None
+    elif invoice.get("status") == "open" and invoice.get("attempt_count"):
+        found = await gateway.list_invoice_payments(invoice["id"], "open")
+        failed = payment_error(found) if found else None
+    papers = await documents.load(gateway, invoice, found, gateway.settings)
+    parts = {
+        "lines": lines,
+        "complete": complete,
+        "rates": rates,
+        "paid_with": paid,
+        "payment_error": failed,
+        "documents": papers,
+        "rendering": pages.Rendering(),
+    }
+    # Rendered before it is kept, so that the cache counts the rendering's bytes too.
+    answer({"invoice": invoice, **parts}, time.time())
+    return parts, [shapes.customer_id(invoice), f"invoice:{invoice_id}"]
 
 
 def answer(found: Obj, now: float) -> bytes:
@@ -119,6 +124,7 @@ def detail(found: Obj, now: float) -> Obj:
         "lines_has_more": not found["complete"],
         "paid_with": found["paid_with"],
         "payment_error": found["payment_error"],
+        **documents.shape(found["documents"]),
         # Stripe's page for paying this invoice another way; only while there is one to pay.
         "hosted_invoice_url": inv.get("hosted_invoice_url")
         if inv.get("status") == "open"
@@ -267,16 +273,6 @@ def payment_error(payments: Obj) -> Obj | None:
                 "payment_method": payment_method(error.get("payment_method")),
             }
     return None
-
-
-def owed_answer(lists: list[Obj], now: float) -> bytes:
-    """The JSON of `owed(lists, now)`, kept with the first customer's open invoices while the
-    other customers' are the ones cached."""
-    if not lists:
-        return pages.render(owed(lists, now))
-    rendering: pages.Rendering = lists[0]["rendering"]
-    shown = [invoice for listed in lists for invoice in listed["data"]]
-    return rendering.answer(now, lambda at: owed(lists, at), shown, tuple(lists[1:]))
 
 
 def owed(lists: list[Obj], now: float) -> Obj:

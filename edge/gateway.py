@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -19,7 +19,7 @@ import httpx
 import stripe
 
 from edge.cache import TTLCache
-from edge.calls import Caller, kind, refused
+from edge.calls import KEY_REFUSED, Caller, kind, refused
 from edge.errors import ApiError, invalid
 from edge.settings import Settings
 from edge.store import Store
@@ -37,6 +37,11 @@ DISCOUNT_NAMES = [
     "total_discount_amounts.discount.source.coupon",
     "total_discount_amounts.discount.promotion_code",
 ]
+# The charge of a paid invoice's payment, for its `receipt_url` (Charges Read).
+RECEIPT = "data.payment.payment_intent.latest_charge"
+# An invoice PDF the proxy passes on (exports): at most this big, a few redirects away.
+PDF_BYTES = 10 * 2**20
+PDF_REDIRECTS = 3
 # Errors that end the request: the rest, for something optional, leave that thing out.
 FATAL = ("rate_limited", "upstream_timeout")
 
@@ -56,6 +61,7 @@ class Gateway:
     ) -> None:
         self.settings = settings
         self.store = store or Store(settings)
+        self.http = http_client
         self.stripe = stripe.StripeClient(
             settings.stripe_secret_key,
             stripe_version=stripe.api_version,
@@ -124,15 +130,38 @@ class Gateway:
     async def list_invoice_payments(self, invoice_id: str, status: str) -> Obj | None:
         """The invoice's payment in `status` (paid, or open after a failed attempt) with its
         PaymentIntent and that intent's payment method (Payment intents and Payment methods
-        Read)."""
-        params = _params(
-            invoice=invoice_id,
-            status=status,
-            limit=1,
-            expand=["data.payment.payment_intent.payment_method"],
-        )
+        Read); a paid one's with the intent's charge too, for its receipt, while receipts are
+        on and until Stripe refuses the key that expansion once (Charges Read)."""
+        expand = ["data.payment.payment_intent.payment_method"]
+        receipt = status == "paid" and self.settings.allow_receipts
+        if receipt and not self.refused & {"charges", "invoice_payments"}:
+            found = await self._optional(
+                "charges", self._payments(invoice_id, status, [*expand, RECEIPT])
+            )
+            if found is not None or "charges" not in self.refused:
+                return found
+        return await self._optional("invoice_payments", self._payments(invoice_id, status, expand))
+
+    def _payments(
+        self, invoice_id: str, status: str, expand: list[str]
+    ) -> Callable[[], Awaitable[Any]]:
+        params = _params(invoice=invoice_id, status=status, limit=1, expand=expand)
+        return lambda: self.stripe.v1.invoice_payments.list_async(params=params)
+
+    async def list_credit_notes(self, invoice_id: str) -> Obj | None:
+        """An invoice's credit notes, newest first, up to 100 (Credit notes Read)."""
+        params = _params(invoice=invoice_id, limit=100)
         return await self._optional(
-            "invoice_payments", lambda: self.stripe.v1.invoice_payments.list_async(params=params)
+            "credit_notes", lambda: self.stripe.v1.credit_notes.list_async(params=params)
+        )
+
+    async def create_preview(self, subscription_id: str) -> Obj | None:
+        """The invoice the subscription will make next, unsaved: nothing is created (Invoices
+        Read). None when it will make none (Stripe's 400 `invoice_upcoming_none`)."""
+        params = _params(subscription=subscription_id)
+        return await self._optional(
+            "invoice_previews",
+            lambda: self.stripe.v1.invoices.create_preview_async(params=params),
         )
 
     async def retrieve_payment_method(self, method_id: str) -> Obj | None:
@@ -164,6 +193,55 @@ class Gateway:
         return await self._call(
             lambda: self.stripe.v1.billing_portal.sessions.create_async(params=_params(**params))
         )
+
+    async def update_customer(self, customer_id: str, params: Obj) -> Obj:
+        return await self._call(
+            lambda: self.stripe.v1.customers.update_async(customer_id, params=_params(**params))
+        )
+
+    async def list_tax_ids(self, customer_id: str) -> Obj:
+        tax_ids = self.stripe.v1.customers.tax_ids
+        return await self._call(lambda: tax_ids.list_async(customer_id, params={"limit": 100}))
+
+    async def delete_tax_id(self, customer_id: str, id: str) -> Obj:
+        return await self._call(
+            lambda: self.stripe.v1.customers.tax_ids.delete_async(customer_id, id)
+        )
+
+    async def create_tax_id(self, customer_id: str, type: str, value: str, param: str) -> Obj:
+        """A new tax ID; a value Stripe refuses for its type is 400 tax_id_invalid (`param`)."""
+        params, tax_ids = _params(type=type, value=value), self.stripe.v1.customers.tax_ids
+        try:
+            return await self._call(
+                lambda: tax_ids.create_async(customer_id, params=params), passthrough=True
+            )
+        except stripe.StripeError as error:
+            if error.code == "tax_id_invalid":
+                message = f"{value!r} is not a valid {type} tax ID"
+                raise ApiError(400, "tax_id_invalid", message, param=param) from None
+            refusal = KEY_REFUSED if kind(error) == "key" else "Stripe answered with an error"
+            raise ApiError(502, "upstream_unavailable", refusal) from None
+
+    async def pdf_chunks(self, url: str) -> AsyncGenerator[bytes, None]:
+        """An invoice's PDF as it arrives, only from Stripe's hosts or STRIPE_API_BASE's and
+        never with the key; ValueError when it is elsewhere, refused or over PDF_BYTES."""
+        for _ in range(PDF_REDIRECTS + 1):
+            if not _stripe_host(url, self.settings.api_base):
+                raise ValueError("not on Stripe's hosts")
+            async with self.http.stream("GET", url) as response:
+                if response.is_redirect:
+                    url = str(response.url.join(response.headers.get("location", "")))
+                    continue
+                if response.status_code != 200:
+                    raise ValueError(f"Stripe answered {response.status_code}")
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > PDF_BYTES:
+                        raise ValueError("over 10 MB")
+                    yield chunk
+                return
+        raise ValueError("too many redirects")
 
     async def _optional(self, permission: str, make: Callable[[], Awaitable[Any]]) -> Obj | None:
         """A call for something the portal can do without (a name, a card): None when Stripe
@@ -228,3 +306,13 @@ class Gateway:
 def _params(**values: Any) -> Any:
     # The SDK types every parameter set as a TypedDict; these are built at run time.
     return values
+
+
+def _stripe_host(url: str, api_base: str) -> bool:
+    try:
+        given, own = httpx.URL(url), httpx.URL(api_base)
+    except (httpx.InvalidURL, TypeError):
+        return False
+    if (given.scheme, given.host, given.port) == (own.scheme, own.host, own.port):
+        return True
+    return given.scheme == "https" and given.port is None and given.host.endswith(".stripe.com")

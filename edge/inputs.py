@@ -6,6 +6,7 @@ reaches the gateway or Stripe.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import time
@@ -33,14 +34,30 @@ async def json_object(
         raise ApiError(
             415, "unsupported_media_type", f"send the body as JSON ({' or '.join(media_types)})"
         )
+    raw = await request.body()
+    text = _utf8(raw)
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw if text is None else text)
     except (ValueError, RecursionError):
         raise invalid("body", "the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise invalid("body", "the body must be a JSON object")
-    _check_values(body)
+    # Text that can hold neither a value deeper than MAX_DEPTH (each level opens a bracket)
+    # nor a lone surrogate (only a \u escape can, in text read as UTF-8) needs no walk.
+    if text is None or "\\u" in text or text.count("{") + text.count("[") >= MAX_DEPTH:
+        _check_values(body)
     return body
+
+
+def _utf8(raw: bytes) -> str | None:
+    """The body as `json.loads` reads bytes that are UTF-8 without a byte order mark or NUL
+    (bytes in UTF-16 or UTF-32 have NULs); None for any other bytes."""
+    if raw.startswith(codecs.BOM_UTF8) or b"\x00" in raw:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _check_values(value: Any) -> None:
@@ -75,10 +92,9 @@ def media_type(request: Request) -> str:
 def header(request: Request, name: bytes) -> str | None:
     """The first value of a header (`name` in lower case), read from the request as the
     server gave it: what `request.headers.get` answers, without building `Headers`."""
-    for key, value in request.scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")  # type: ignore[no-any-return]
-    return None
+    # Reversed, so that a repeated header's first value is the one kept.
+    value: bytes | None = dict(reversed(request.scope["headers"])).get(name)
+    return None if value is None else value.decode("latin-1")
 
 
 def bearer(request: Request, settings: Settings, memo: tokens.Memo) -> tokens.Claims:
@@ -90,9 +106,10 @@ def bearer(request: Request, settings: Settings, memo: tokens.Memo) -> tokens.Cl
             "a token is required: an Authorization: Bearer header, or token in a text/plain body",
         )
     scheme, _, token = given.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if not token or scheme.lower() != "bearer":
         raise ApiError(401, "invalid_token", "the Authorization header is not a Bearer token")
-    return claims(token.strip(), settings, memo)
+    return claims(token, settings, memo)
 
 
 def body_token(body: dict[str, Any], settings: Settings, memo: tokens.Memo) -> tokens.Claims:

@@ -84,16 +84,20 @@ async def visible(
     if not shapes.INVOICE_PATTERN.fullmatch(invoice_id) or not customers:
         raise not_found()
 
-    async def load() -> tuple[Obj, list[str]]:
-        try:
-            found = await retrieve()
-        except ApiError as error:
-            if error.code != "not_found":
-                raise
-            return MISSING, [f"invoice:{invoice_id}"]
-        return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
+    # Nearly every request: cached, nothing to load.
+    found = gateway.cache.get((kind, invoice_id))
+    if found is None:
 
-    found = await gateway.cache.fetch((kind, invoice_id), load)
+        async def load() -> tuple[Obj, list[str]]:
+            try:
+                found = await retrieve()
+            except ApiError as error:
+                if error.code != "not_found":
+                    raise
+                return MISSING, [f"invoice:{invoice_id}"]
+            return found, [shapes.customer_id(found), f"invoice:{invoice_id}"]
+
+        found = await gateway.cache.fetch((kind, invoice_id), load)
     if found is MISSING or not shapes.visible(found, customers):
         raise not_found()
     return found  # type: ignore[no-any-return]
@@ -111,7 +115,7 @@ async def owed(gateway: Gateway, customers: tuple[str, ...]) -> list[Obj]:
             shown = [shapes.trim(i) for i in listed["data"] if shapes.visible(i, customers)]
             await gateway.store.remember({customer: [i["id"] for i in shown]})
             owed = {"data": shown, "has_more": bool(listed["has_more"])}
-            return owed | {"rendering": pages.Rendering()}, [customer]
+            return owed, [customer]
 
         lists.append(await gateway.cache.fetch(("owed", customer), load))
     return lists

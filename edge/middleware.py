@@ -9,6 +9,7 @@ import re
 import time
 import traceback
 from collections.abc import Collection
+from operator import itemgetter
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -33,7 +34,7 @@ OWN_HEADERS = frozenset([b"vary", *(name for name, _ in SECURITY_HEADERS)])
 VARY_ORIGIN = (b"vary", b"Origin")
 CORS_METHODS = ("GET", "POST")
 CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key")
-EXPOSED = b"X-Request-Id"
+EXPOSED = b"X-Request-Id, Invoice-Portal-Files, Content-Disposition"
 
 
 class Front:
@@ -71,15 +72,12 @@ class Front:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        origin = given = declared = None
-        # Names in lower case, as ASGI servers give them (and Starlette's `Headers` reads them).
-        for name, value in scope["headers"]:
-            if name == b"origin" and origin is None:
-                origin = value.decode("latin-1")
-            elif name == b"x-request-id" and given is None:
-                given = value.decode("latin-1")
-            elif name == b"content-length" and declared is None:
-                declared = value.decode("latin-1")
+        # Names in lower case, as ASGI servers give them (and Starlette's `Headers` reads them);
+        # reversed, so that a repeated header's first value is the one kept.
+        named = dict(reversed(scope["headers"]))
+        origin = _text(named.get(b"origin"))
+        given = _text(named.get(b"x-request-id"))
+        declared = _text(named.get(b"content-length"))
         request_id = given if given and REQUEST_ID_PATTERN.fullmatch(given) else None
         request_id = request_id or os.urandom(16).hex()
         state = scope.setdefault("state", {})
@@ -189,7 +187,7 @@ def _headers(
 ) -> list[tuple[bytes, bytes]]:
     """The answer's headers, then the CORS ones and `Vary: Origin` (as Starlette's CORS
     middleware adds them), the security headers the answer did not set, and the request id."""
-    if cors is not None and not any(name.lower() in OWN_HEADERS for name, _ in given):
+    if cors is not None and OWN_HEADERS.isdisjoint(map(bytes.lower, map(itemgetter(0), given))):
         # Nearly every answer: nothing of its own to merge with ours.
         return [
             *given,
@@ -209,6 +207,10 @@ def _headers(
     headers += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
     headers.append((b"x-request-id", request_id.encode()))
     return headers
+
+
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else value.decode("latin-1")
 
 
 def _too_large(limit: int) -> ApiError:

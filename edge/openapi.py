@@ -5,6 +5,8 @@ the schemas of its answers in `edge.schemas` and `edge.detail_schemas`.
 from __future__ import annotations
 
 from edge.detail_schemas import DETAIL_SCHEMAS
+from edge.openapi_account import ACCOUNT_PATHS, ACCOUNT_SCHEMAS
+from edge.openapi_customer import CUSTOMER_PATHS, CUSTOMER_SCHEMAS
 from edge.openapi_invoices import INVOICE_PATHS
 from edge.openapi_parts import (
     BEARER,
@@ -72,6 +74,8 @@ PATHS: dict[str, Schema] = {
         }
     },
     **INVOICE_PATHS,
+    **ACCOUNT_PATHS,
+    **CUSTOMER_PATHS,
     "/v1/billing_portal": {
         "post": {
             "operationId": "createBillingPortalSession",
@@ -173,7 +177,7 @@ def document() -> Schema:
         },
         "paths": PATHS,
         "components": {
-            "schemas": {**SCHEMAS, **DETAIL_SCHEMAS},
+            "schemas": {**SCHEMAS, **DETAIL_SCHEMAS, **ACCOUNT_SCHEMAS, **CUSTOMER_SCHEMAS},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from starlette.responses import Response
 
 from edge import shapes
+from edge.cache import TTLCache
 
 Obj = dict[str, Any]
+CONTENT_TYPE = (b"content-type", b"application/json")
 # JSONResponse's json.dumps, without building an encoder for every call.
 ENCODE = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
@@ -27,10 +29,12 @@ ENCODE = json.JSONEncoder(
 
 
 class Rendering:
-    __slots__ = ("after", "body", "sources", "until")
+    __slots__ = ("after", "body", "ids", "sources", "until")
 
     def __init__(self) -> None:
         self.sources: tuple[object, ...] = ()
+        # Their ids, which cannot be reused while `sources` holds them.
+        self.ids: tuple[int, ...] = ()
         # Valid for times strictly after `after`, up to `until`: at first for none.
         self.after, self.until = math.inf, -math.inf
         self.body = b""
@@ -44,15 +48,12 @@ class Rendering:
     ) -> bytes:
         """render(make(now)), from the last rendering while it still holds. `invoices` are those
         whose `past_due` the answer shows; `sources`, the other cached objects it reads."""
-        if (
-            self.after < now <= self.until
-            and len(sources) == len(self.sources)
-            and all(a is b for a, b in zip(sources, self.sources, strict=True))
-        ):
+        ids = tuple(map(id, sources))
+        if self.after < now <= self.until and ids == self.ids:
             return self.body
         self.body = render(make(now))
         self.after, self.until = window(invoices, now)
-        self.sources = sources
+        self.sources, self.ids = sources, ids
         return self.body
 
 
@@ -62,17 +63,52 @@ def page(listed: Obj, now: float) -> bytes:
     return rendering.answer(now, lambda at: shapes.page(listed, at), listed["data"])
 
 
-def joined(head: Obj, tail: dict[str, bytes]) -> bytes:
-    """The JSON of `head` with the members of `tail` after its own, their values rendered
-    already: render({**head, **tail}) without encoding what is kept encoded."""
-    parts = [render(head)[:-1]]
-    for name, value in tail.items():
-        parts += [b"," if len(parts) > 1 or head else b"", render(name), b":", value]
-    return b"".join(parts) + b"}"
+def merged(head: Obj, rest: bytes) -> bytes:
+    """The JSON of `head` with the members of `rest`, the JSON of an object, after its own."""
+    if rest == b"{}":
+        return render(head)
+    if not head:
+        return rest
+    return render(head)[:-1] + b"," + rest[1:]
+
+
+async def kept(
+    cache: TTLCache,
+    key: Hashable,
+    tags: Iterable[str],
+    now: float,
+    make: Callable[[float], Any],
+    invoices: list[Obj],
+    sources: tuple[object, ...],
+) -> bytes:
+    """`Rendering.answer` of an answer made of several cached objects, which none of them can
+    keep alone: its rendering is a cache entry of its own under `key` (with `tags`)."""
+
+    async def load() -> tuple[Rendering, Iterable[str]]:
+        rendering = Rendering()
+        # Rendered before it is kept, so that the cache counts the rendering's bytes too.
+        rendering.answer(now, make, invoices, sources)
+        return rendering, tags
+
+    rendering: Rendering = await cache.fetch(key, load)
+    return rendering.answer(now, make, invoices, sources)
 
 
 def answer(body: bytes) -> Response:
-    return Response(body, media_type="application/json")
+    return Answer(body)
+
+
+class Answer(Response):
+    """Response(body, media_type="application/json"), its headers written straight away: the
+    same two, without the checks a response of any content and headers needs."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), CONTENT_TYPE]
 
 
 def render(content: Any) -> bytes:

@@ -126,34 +126,41 @@ async def session(request: Request) -> Response:
         if expires is None
         else max(1, min(settings.token_seconds, expires + hashing.CLOCK_SKEW - int(now))),
     )
+    # Everything after the token is the same for every session of these customers with these
+    # choices, while the objects it is made from are the ones cached: rendered once (`pages`).
     first = found[0] if found else None
-    head = {
-        "token": token,
-        "expires_at": expires_at,
-        "livemode": not settings.test_mode,
-        "features": features.features(settings),
-        "no_user": not found,
-        "customer": None
-        if first is None
-        else {
-            "ids": list(ids),
-            "email": first.get("email"),
-            "name": next((c["name"] for c in found if c.get("name")), None),
-            # The oldest an invoice can be: where the embed's month picker starts.
-            "since": min(c["created"] for c in found),
-        },
-        "merged_customers": len(found),
-        "email_matched": matched,
-        "subscriptions": [shapes.subscription(s) for s in subscriptions],
-        "subscription": shown,
-        # The plan the customer is on, whatever the list shows: what billing portal flows
-        # act on when no subscription is named.
-        "current_subscription": default,
-        "scope": "subscription" if shown else "all",
-    }
-    # The page and what is owed as rendered before (`pages`): only the head is encoded.
-    tail = {"invoices": pages.page(listed, now), "owed": details.owed_answer(owed, now)}
-    return pages.answer(pages.joined(head, tail))
+
+    def rest(at: float) -> dict[str, object]:
+        return {
+            "livemode": not settings.test_mode,
+            "features": features.features(settings),
+            "no_user": not found,
+            "customer": None
+            if first is None
+            else {
+                "ids": list(ids),
+                "email": first.get("email"),
+                "name": next((c["name"] for c in found if c.get("name")), None),
+                # The oldest an invoice can be: where the embed's month picker starts.
+                "since": min(c["created"] for c in found),
+            },
+            "merged_customers": len(found),
+            "email_matched": matched,
+            "subscriptions": [shapes.subscription(s) for s in subscriptions],
+            "subscription": shown,
+            # The plan the customer is on, whatever the list shows: what billing portal flows
+            # act on when no subscription is named.
+            "current_subscription": default,
+            "scope": "subscription" if shown else "all",
+            "invoices": shapes.page(listed, at),
+            "owed": details.owed(owed, at),
+        }
+
+    key = ("session", ids, matched, shown, default, limit)
+    shown_invoices = [*listed["data"], *(i for o in owed for i in o["data"])]
+    sources = (*found, listed["rendering"], *owed)
+    rendered = await pages.kept(gateway.cache, key, ids, now, rest, shown_invoices, sources)
+    return pages.answer(pages.merged({"token": token, "expires_at": expires_at}, rendered))
 
 
 async def list_invoices(request: Request) -> Response:
@@ -164,6 +171,9 @@ async def list_invoices(request: Request) -> Response:
     status = inputs.parameter(given, "status")
     if status is not None and status not in STATUSES:
         raise invalid("status", "status must be one of open, paid, void, uncollectible")
+    created = inputs.created(given)
+    if status is not None or created:
+        features.require(settings, "filters")
     wanted = inputs.subscription(inputs.parameter(given, "subscription"))
     if wanted is not None and wanted not in claims.subscriptions:
         raise not_found()
@@ -176,16 +186,15 @@ async def list_invoices(request: Request) -> Response:
         position=position,
         subscription=shown,
         status=status,
-        created=inputs.created(given),
+        created=created,
     )
     return pages.answer(pages.page(listed, time.time()))
 
 
 async def invoice_detail(request: Request) -> Response:
-    _, gateway, _ = _parts(request)
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
     invoice_id = await access.shown_invoice(request, claims)
-    found = await details.fetch(gateway, invoice_id, claims.customers)
+    found = await details.fetch(request.app.state.gateway, invoice_id, claims.customers)
     return pages.answer(details.answer(found, time.time()))
 
 

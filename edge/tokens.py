@@ -12,6 +12,7 @@ is a different text and gets the full check.
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -26,6 +27,7 @@ ALGORITHM = "HS256"
 MAX_TOKEN_LENGTH = 8192
 VERIFIED_TOKENS = 4096
 HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+URLSAFE = bytes.maketrans(b"+/", b"-_")
 # json.dumps(..., separators=(",", ":")), without building an encoder per call.
 COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -90,7 +92,8 @@ def issue(
 
 
 def _base64(raw: bytes) -> bytes:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=")
+    # base64.urlsafe_b64encode, without its two layers of Python.
+    return binascii.b2a_base64(raw, newline=False).translate(URLSAFE).rstrip(b"=")
 
 
 def verify(

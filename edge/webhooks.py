@@ -13,7 +13,7 @@ from edge.cache import TTLCache
 from edge.errors import invalid
 from edge.store import Store
 
-PREFIXES = ("invoice.", "customer.", "invoiceitem.")
+PREFIXES = ("invoice.", "customer.", "invoiceitem.", "credit_note.")
 
 
 async def receive(event: Any, cache: TTLCache, store: Store) -> dict[str, Any]:

@@ -96,3 +96,44 @@ export class Client {
     }
   }
 }
+
+/**
+ * A token call answered with a file (the accountant's downloads): the Response, its body unread
+ * so that the caller streams it. No timeout, a big zip takes its time: `signal` (the customer's
+ * Cancel) and the portal's own stop it. A function, not a method, so that the first paint's
+ * bundle leaves it out.
+ * @param {Client} client
+ * @param {string} path
+ * @param {Record<string, unknown>} fields
+ * @param {AbortSignal} signal
+ */
+export async function stream(client, path, fields, signal) {
+  const url = new URL(path, client.edge);
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal.addEventListener("abort", abort);
+  client.signal.addEventListener("abort", abort);
+  const send = async () => {
+    if (!client.token) await client.session();
+    const body = JSON.stringify({ token: client.token, ...fields });
+    return fetch(url, { method: "POST", headers: { "Content-Type": "text/plain" }, body, signal: stop.signal, credentials: "omit" });
+  };
+  let res;
+  try {
+    res = await send();
+    if (res.status === 401) {
+      client.token = null; // ran out: a fresh session, once
+      res = await send();
+    }
+  } catch (e) {
+    if (stop.signal.aborted || e.code) throw e;
+    throw new ProxyError("network_error", `${url.origin} could not be reached (${e.message})`);
+  }
+  if (res.ok) return res;
+  // As request() reads a refusal (kept apart, so that the first paint's bundle leaves it out).
+  const data = await res.json().catch(() => undefined);
+  const error = data && typeof data === "object" && data.error;
+  if (!error || typeof error.code !== "string")
+    throw new ProxyError("bad_response", `POST ${url.pathname}: HTTP ${res.status} without a proxy error code`, res.status);
+  throw new ProxyError(error.code, error.message, res.status, error);
+}

@@ -1,10 +1,18 @@
 // One invoice: its facts, the confirm step, what to do after a decline, its lines and actions.
 // Part of the on-demand chunk (embed/later.js): the list's first paint does not need it.
-import { busyFlag, h } from "./dom.js";
+import { busyFlag, h, safeUrl } from "./dom.js";
 import { card, ordered, purpose } from "./owed.js";
 import { lines, pair } from "./lines.js";
 import { badge, errorView, skeleton } from "./parts.js";
 import { recovery } from "./recovery.js";
+import { portalOf } from "./account.js";
+
+// Stripe's receipt of a paid invoice's payment, in a new tab (a link: the browser opens it, and
+// no window is left with a handle on ours); the page hears of it.
+function receipt(inv, url, s) {
+  const opened = (e) => portalOf(e.currentTarget).emit("receipt_opened", { invoice: inv.id, url }, { invoice: inv.id });
+  return h("a", { class: "btn", part: "button receipt-button", href: url, target: "_blank", rel: "noopener", "data-k": "receipt", click: opened }, s.t("receipt.open"));
+}
 
 // The confirm step: which card, how much; nothing is charged before the customer says so.
 function confirmStep(c, inv, s, act, busy) {
@@ -36,6 +44,7 @@ export function detail(state, s, act) {
   const what = purpose(inv, state.session.subscriptions);
   // After a decline, the ways on come first; paying again with the same card stays possible.
   const rescue = payable && !c && recovery(state, inv, s, act);
+  const receiptUrl = features.receipts && inv.status === "paid" && state.detail && safeUrl(state.detail.receipt_url);
   let body;
   if (state.detailError) body = errorView({ ...state.detailError, title: "error.detail_title" }, s, act.reopen);
   else if (!state.detail) body = skeleton(3);
@@ -62,7 +71,7 @@ export function detail(state, s, act) {
     rescue,
     c && confirmStep(c, inv, s, act, busy),
     body,
-    ((payable && !c) || features.pdf) &&
+    ((payable && !c) || features.pdf || receiptUrl) &&
       h(
         "div",
         { class: "actions" },
@@ -78,6 +87,7 @@ export function detail(state, s, act) {
             { class: "btn", part: "button pdf-button", "data-k": "pdf", "aria-disabled": busyFlag(busy), click: () => act.pdf(inv) },
             busy === "pdf" ? s.t("action.pdf_loading") : s.t("action.pdf"),
           ),
+        receiptUrl && receipt(inv, receiptUrl, s),
       ),
   );
 }

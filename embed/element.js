@@ -58,6 +58,7 @@ export class InvoicePortal extends HTMLElement {
       subscription: (id) => this.guard(switchTo(this, id)),
       jump: (year, month) => this.guard(withLater((m) => m.jump(this, year, month))),
       newest: () => this.guard(withLater((m) => m.newest(this))),
+      tools: (slot) => loaded().tools(this, slot), // drawn by the chunk: it is here
       pay: (inv) => this.guard(withLater((m) => m.check(this, inv))),
       payRow: (inv) => this.guard(this.open(inv).then(() => withLater((m) => m.check(this, inv))), () => this.act.payRow(inv)),
       confirm: (inv) => this.guard(withLater((m) => m.pay(this, inv))),

@@ -26,6 +26,15 @@ export function emit(el, detail, log) {
   el.dispatchEvent(new CustomEvent(name(detail), { detail, bubbles: true, composed: true }));
 }
 
+// As emit, for an event whose default a DOM listener may stop with preventDefault()
+// (upsell_clicked: the portal follows the owner's address): false when one did. Its own
+// function, not a flag of emit, so that the first chunk does not carry it.
+export function emitCancelable(el, detail, log) {
+  const answer = handler(el, detail);
+  if (answer) answer.catch((e) => log(`handleResponse failed for ${detail.event}:`, e));
+  return el.dispatchEvent(new CustomEvent(name(detail), { detail, bubbles: true, composed: true, cancelable: true }));
+}
+
 // An event the host may refuse (pre_payment): resolves to null to go on, or to the refusal,
 // `{by, error?, timeout?}`. handleResponse refuses by throwing or returning a promise that
 // rejects; a DOM listener by preventDefault(), or later through `detail.waitUntil(promise)`,

@@ -8,9 +8,10 @@ import { h } from "./dom.js";
 // zone: the `lt` bound of a jump to that month.
 export const endOf = (year, month) => Math.floor(new Date(year, month + 1, 1).getTime() / 1000);
 
-// The month a jump shows (its last second's), else this one.
+// The month a jump shows (its last second's), or the filters' range ends in, else this one.
 export function shown(created, now = new Date()) {
-  const at = created ? new Date((created.lt - 1) * 1000) : now;
+  const end = created && (created.lt ? created.lt - 1 : created.lte);
+  const at = end ? new Date(end * 1000) : now;
   return { year: at.getFullYear(), month: at.getMonth() };
 }
 

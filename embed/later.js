@@ -8,6 +8,9 @@ import { otherCard, plan, portal } from "./recovery.js";
 import { jump, jumper, newest } from "./jump.js";
 import { resume } from "./resume.js";
 import { errors, explain, hint } from "./hints.js";
+import { account, css as accountCss } from "./account.js";
+import { h } from "./dom.js";
+import { css as toolsCss, tools } from "./tools.js";
 /* global EN_LATER */
 
 // The styles of the invoice view and the jump control, added to the portal's sheet on arrival.
@@ -37,5 +40,8 @@ th:not(:first-child),td:not(:first-child){text-align:end;white-space:nowrap}
 .jump select{flex:0 1 auto}
 `;
 
-const api = { detail, check, pay, pdf, unwatch, otherCard, portal, plan, jumper, jump, newest, resume, hint, explain, errors, english: EN_LATER, css };
+// Above the list: the plan strip, then the customer's account (embed/account.js).
+const top = (state, s, act) => h("div", { class: "slot" }, plan(state, s, act), account(state, s, act));
+
+const api = { detail, check, pay, pdf, unwatch, otherCard, portal, plan: top, jumper, jump, newest, resume, hint, explain, errors, tools, english: EN_LATER, css: css + accountCss + toolsCss };
 /** @type {any} */ (document.currentScript).invoicePortal = api;

@@ -1,6 +1,6 @@
 // An invoice as it prints: bill-to, every line with quantity, unit price, taxes and discounts,
 // then the totals.
-import { h } from "./dom.js";
+import { h, safeUrl } from "./dom.js";
 
 export const pair = (label, value, cls) => [h("dt", { class: cls }, label), h("dd", { class: cls }, value)];
 
@@ -28,6 +28,44 @@ function billTo(d, s) {
     ...(d.customer_tax_ids || []).map((t) => [String(t.type || "").replace(/_/g, " ").toUpperCase(), t.value].join(" ").trim()),
   ].filter(Boolean);
   return rows.length ? h("div", { class: "bill", part: "bill-to" }, h("h3", null, s.t("detail.bill_to")), rows.map((r) => h("div", null, r))) : null;
+}
+
+// The invoice's credit notes, newest first: each with its number, date, reason, amount, a mark
+// when void, and its own PDF (a link: Stripe's file, opened in a new tab).
+function creditNotes(d, s) {
+  const notes = d.credit_notes || [];
+  if (!notes.length) return null;
+  // Stripe's reasons are translated; one it adds later is shown as it names it.
+  const reason = (r) => {
+    const key = `credit_notes.reason_${r || "none"}`;
+    return s.has(key) ? s.t(key) : String(r).replace(/_/g, " ");
+  };
+  return h(
+    "section",
+    { class: "notes", part: "credit-notes", "aria-labelledby": "nh" },
+    h("h3", { id: "nh" }, s.t("credit_notes.title")),
+    h(
+      "ul",
+      null,
+      notes.map((n) => {
+        const pdf = safeUrl(n.pdf);
+        return h(
+          "li",
+          { class: n.status === "void" ? "void" : null, part: "credit-note" },
+          h(
+            "div",
+            { class: "note" },
+            h("span", { class: "what", id: `n:${n.id}` }, n.number || n.id),
+            h("span", { class: "amt" }, s.amount(n.amount, n.currency || d.currency)),
+            h("span", { class: "meta" }, [s.date(n.created), reason(n.reason)].filter(Boolean).join(" · ")),
+            n.status === "void" && h("span", { class: "badge", part: "badge badge-void" }, s.t("status.void")),
+            n.memo && h("span", { class: "meta memo" }, n.memo),
+          ),
+          pdf && h("a", { href: pdf, target: "_blank", rel: "noopener", "aria-describedby": `n:${n.id}` }, s.t("action.pdf")),
+        );
+      }),
+    ),
+  );
 }
 
 export function lines(d, s) {
@@ -86,5 +124,6 @@ export function lines(d, s) {
       pair(s.t("detail.amount_paid"), money(d.amount_paid)),
       pair(s.t("detail.amount_due"), money(d.amount_remaining), "strong"),
     ),
+    creditNotes(d, s),
   ];
 }

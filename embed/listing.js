@@ -8,10 +8,10 @@ export function cursor(page) {
   return { hasMore: !!(page.has_more && last), cursor: page.next_cursor || (last && last.id) };
 }
 
-// A jump's bound (`created`) holds for its further pages too.
+// A jump's or the filters' bound (`created`) and status hold for its further pages too.
 function query(el, extra) {
-  const { scope, subscription, created } = el.state;
-  return { limit: PAGE, scope, subscription: scope === "subscription" ? subscription : null, created, ...extra };
+  const { scope, subscription, created, status } = el.state;
+  return { limit: PAGE, scope, subscription: scope === "subscription" ? subscription : null, created, status, ...extra };
 }
 
 async function page(el, extra) {
@@ -34,7 +34,7 @@ export async function more(el) {
 // A new first page (another subscription, a month, the newest again) in place of the list; on
 // failure the list shown stays, with what it was of.
 export async function replaceList(el, patch) {
-  const before = { subscription: el.state.subscription, created: el.state.created };
+  const before = { subscription: el.state.subscription, created: el.state.created, status: el.state.status };
   const mine = (el.listing = {}); // a later switch or jump wins
   el.set({ ...patch, busy: "list", listLoading: true, notice: null });
   try {

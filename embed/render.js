@@ -100,8 +100,9 @@ class List {
     this.body = h("div", { class: "slot" });
     this.more = h("button", { class: "btn more", part: "button more-button", "data-k": "more", click: act.more });
     this.jump = h("div", { class: "slot" });
+    this.tools = h("div", { class: "slot" });
     this.tail = h("div", { class: "slot" }, this.more, this.jump);
-    this.section = h("section", { "aria-labelledby": "title" }, this.top, this.body, this.tail);
+    this.section = h("section", { "aria-labelledby": "title" }, this.top, this.tools, this.body, this.tail);
     /** @type {Map<string, {inv: any, node: HTMLElement}>} */
     this.rows = new Map();
     this.strings = null;
@@ -121,19 +122,22 @@ class List {
       const strip = later && later.plan(state, s, act);
       this.top.replaceChildren(h("div", { class: "bar" }, title, switcher(state, s, act)), strip || "", banner(state, s) || "");
     }
+    // Filters, downloads, billing details (the chunk's), and what a list filtered empty says.
+    const unmatched = later && act.tools(this.tools);
     if (state.listLoading) this.section.setAttribute("aria-busy", "true");
     else this.section.removeAttribute("aria-busy");
-    // After a jump the list is that month's and older: what is owed is in the banner, not on top.
-    const invoices = ordered(state.created ? null : state.owed, state.invoices);
+    // After a jump the list is that month's and older, filtered it is what the filters let
+    // through: what is owed is in the banner, not on top.
+    const invoices = ordered(state.created || state.status ? null : state.owed, state.invoices);
     if (!state.listLoading) this.keyed(invoices, state, s);
-    const body = state.listLoading ? skeleton(4) : invoices.length ? this.ul : plain("empty", s.t("list.empty_title"), s.t("list.empty"));
+    const body = state.listLoading ? skeleton(4) : invoices.length ? this.ul : unmatched || plain("empty", s.t("list.empty_title"), s.t("list.empty"));
     if (this.body.firstChild !== body) this.body.replaceChildren(body);
     this.more.hidden = !state.hasMore || !!state.listLoading;
     if (state.busy) this.more.setAttribute("aria-disabled", "true");
     else this.more.removeAttribute("aria-disabled");
     this.more.textContent = s.t(state.busy === "more" ? "list.loading_more" : "list.more");
     // The jump control, from the on-demand chunk: when there is more than a page, or a jump to leave.
-    const key = later && (state.hasMore || state.created) ? `${s.locale}|${s.format}|${state.created && state.created.lt}` : "";
+    const key = later && (state.hasMore || state.created) ? `${s.locale}|${s.format}|${state.created && (state.created.lt || state.created.lte)}` : "";
     if (key !== this.jumpKey) this.jump.replaceChildren((this.jumpKey = key) ? later.jumper(state, s, act) : "");
   }
 

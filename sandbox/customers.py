@@ -94,7 +94,9 @@ def create_customer(sb: Sandbox, p: dict[str, Any]) -> dict[str, Any]:
 
 def _contact(obj: dict[str, Any], p: dict[str, Any]) -> None:
     if "address" in p:
-        obj["address"] = {**dict.fromkeys(ADDRESS), **p["address"]} if p["address"] else None
+        # As in Stripe, an empty string unsets a field.
+        given = {k: v or None for k, v in (p["address"] or {}).items()}
+        obj["address"] = {**dict.fromkeys(ADDRESS), **given} if any(given.values()) else None
     if "shipping" in p:
         shipping = p["shipping"] or None
         if shipping:

@@ -78,6 +78,10 @@ def routes(sb: Sandbox) -> list[Route]:
         inv = lookup(request)
         if inv is None:
             return Response("Not found", 404, media_type="text/plain")
+        # Only a fault set on a /pdf/ path: a file Stripe cannot serve right now.
+        if any(f.path and f.path.startswith("/pdf/") for f in sb.faults):
+            if sb.take_fault(request.url.path):
+                return Response("Try again later", 500, media_type="text/plain")
         key = (inv["id"], inv["status"], inv["amount_remaining"])
         if key not in pdfs:
             pdfs[key] = pdf.render(inv, sb.store.lines[inv["id"]])

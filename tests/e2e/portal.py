@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,20 @@ def pay_requests(tab: Tab) -> list[str]:
 
     tab.page.on("request", on_request)
     return sent
+
+
+@contextlib.contextmanager
+def proxy_settings(stack: Stack, **env: str) -> Iterator[Stack]:
+    """The stack's proxy restarted with these variables (an owner's switches, PORTAL_OFFER), on
+    the same port; as it was again afterwards, for the tests that follow."""
+    proxy = stack.services["proxy"]
+    before = dict(proxy.env)
+    stack.stop_proxy()
+    proxy.env.update(env)
+    try:
+        stack.start_proxy()
+        yield stack
+    finally:
+        stack.stop_proxy()
+        proxy.env = before
+        stack.start_proxy()

@@ -78,7 +78,10 @@ def test_every_action_is_one_request_without_preflight(tab: Tab, fresh_stack: St
     tokens = session_tokens(tab)
     loaded = open_portal(tab, stack, email="big@example.com", show_all_invoices=True)["response"]
     portal = tab.portal()
-    assert log.action("POST", "/v1/session") == [("POST", "/v1/session")]
+    # The session; then, with the second script after first paint, the account summary.
+    tab.wait_for_event("account_loaded")
+    at_load = sorted(log.action("POST", "/v1/account"))
+    assert at_load == [("POST", "/v1/account"), ("POST", "/v1/session")]
     owed = first(loaded["invoices"], status="open")
     path = f"/v1/invoices/{owed['id']}"
 

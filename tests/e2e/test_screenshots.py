@@ -1,14 +1,19 @@
 """Screenshots for the README: the list with what is owed, an invoice, the confirm step, a
-full invoice and a declined card's way on; desktop and phone, light and dark.
+full invoice and a declined card's way on, the account summary with the owner's offer, a
+paid invoice's credit note and receipt, the filters, the accountant's downloads and the billing
+details; desktop and phone, light and dark.
 
 Written to dist/screenshots/ under stable names (`list-desktop-light.png`, `detail-...`,
-`confirm-...`, `invoice-...`, `decline-...`); `make screenshots` writes them to
-docs/screenshots/ for the README. The data is the demo seed, reset first, so the pictures only
-change when the portal does.
+`confirm-...`, `invoice-...`, `decline-...`, `account-...`, `credit-...`, `filters-...`,
+`export-...`, `billing-...`); `make screenshots` writes them to docs/screenshots/ for the
+README. The data is the demo seed, reset first, so the pictures only change when the portal
+does.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,9 +21,29 @@ from playwright.sync_api import expect
 
 from tools.stack import Stack
 
-from .portal import OpenTab, first, open_portal, pattern, pay_and_confirm, row_for, rows
+from .portal import (
+    OpenTab,
+    first,
+    open_portal,
+    pattern,
+    pay_and_confirm,
+    proxy_settings,
+    row_for,
+    rows,
+    t,
+)
+from .test_billing_details import tool
 
 VIEWPORTS = {"desktop": {"width": 1024, "height": 720}, "mobile": {"width": 360, "height": 740}}
+# The owner's offer of the account pictures (PORTAL_OFFER), shown to customers on a monthly plan.
+OFFER = {
+    "id": "yearly",
+    "title": "Switch to yearly billing",
+    "text": "Two months free when you pay for a year up front.",
+    "button": "See yearly plans",
+    "url": "https://www.example.com/plans",
+    "when": {"interval": "month"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,4 +104,92 @@ def test_screenshots_of_list_and_detail(
     portal.screenshot(path=str(decline_shot), animations="disabled")
 
     for shot in (list_shot, detail_shot, confirm_shot, invoice_shot, decline_shot):
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_screenshots_of_the_account_and_a_credited_invoice(
+    open_tab: OpenTab, seeded: Stack, screenshots: Path, device: str, color_scheme: str
+) -> None:
+    tab = open_tab(
+        viewport=VIEWPORTS[device],
+        color_scheme=color_scheme,
+        device_scale_factor=2 if device == "mobile" else 1,
+    )
+    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    with proxy_settings(seeded, PORTAL_OFFER=json.dumps(OFFER)):
+        # The summary (past due, credit, next charge) and the offer above the banner and list.
+        loaded = open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
+        tab.wait_for_event("account_loaded")
+        portal = tab.portal()
+        expect(portal.locator("[part=account]")).to_be_visible()
+        expect(portal.locator("[part=offer]")).to_be_visible()
+        width = tab.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
+        account_shot = screenshots / f"account-{device}-{color_scheme}.png"
+        portal.screenshot(path=str(account_shot), animations="disabled")
+
+        # A paid invoice: its receipt beside the PDF, and the credit note issued against it.
+        workshop = first(loaded["response"]["invoices"], description="Onboarding workshop")
+        row_for(portal, workshop).click()
+        tab.wait_for_event("invoice_opened")
+        expect(portal.locator("[part=credit-notes]")).to_be_visible()
+        expect(portal.locator("[part~=receipt-button]")).to_be_visible()
+        credit_shot = screenshots / f"credit-{device}-{color_scheme}.png"
+        portal.screenshot(path=str(credit_shot), animations="disabled")
+
+    for shot in (account_shot, credit_shot):
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_screenshots_of_filters_downloads_and_billing_details(
+    open_tab: OpenTab, seeded: Stack, screenshots: Path, device: str, color_scheme: str
+) -> None:
+    """`filters-*`: the paid invoices; `export-*`: a CSV just downloaded; `billing-*`: the
+    billing details with a VAT number Stripe refused (nothing of the seed is changed)."""
+    tab = open_tab(
+        viewport=VIEWPORTS[device],
+        color_scheme=color_scheme,
+        device_scale_factor=2 if device == "mobile" else 1,
+    )
+    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    with proxy_settings(seeded, PORTAL_ALLOW_BILLING_DETAILS="true"):
+        open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
+        portal = tab.portal()
+        tool(portal, "filters.toggle").click()
+        portal.get_by_label(t("en-US", "filters.status")).select_option("paid")
+        portal.get_by_role("button", name=t("en-US", "filters.apply")).click()
+        tab.wait_for_event("list_filtered")
+        expect(rows(portal).first).to_contain_text(t("en-US", "status.paid"))
+        filters_shot = screenshots / f"filters-{device}-{color_scheme}.png"
+        portal.screenshot(path=str(filters_shot), animations="disabled")
+
+        tool(portal, "export.toggle").click()
+        panel = portal.locator("[part=export]")
+        today = date.today()
+        panel.get_by_label(t("en-US", "filters.from")).fill(f"{today.year}-01-01")
+        panel.get_by_label(t("en-US", "filters.to")).fill(today.isoformat())
+        with tab.page.expect_download():
+            panel.get_by_role("button", name=t("en-US", "export.csv")).click()
+        expect(panel.get_by_role("status")).to_contain_text(".csv")
+        export_shot = screenshots / f"export-{device}-{color_scheme}.png"
+        portal.screenshot(path=str(export_shot), animations="disabled")
+
+        tool(portal, "billing.toggle").click()
+        panel = portal.locator("[part=billing-details]")
+        panel.get_by_role("button", name=t("en-US", "billing.add_tax_id")).click()
+        panel.get_by_label(t("en-US", "billing.tax_type")).select_option("eu_vat")
+        panel.get_by_label(t("en-US", "billing.tax_value")).fill("DE12")
+        panel.get_by_role("button", name=t("en-US", "billing.save")).click()
+        expect(panel.get_by_text(t("en-US", "billing.tax_id_invalid"))).to_be_visible()
+        billing_shot = screenshots / f"billing-{device}-{color_scheme}.png"
+        portal.screenshot(path=str(billing_shot), animations="disabled")
+
+        width = tab.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[device]["width"], "the tools make the page scroll sideways"
+
+    for shot in (filters_shot, export_shot, billing_shot):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

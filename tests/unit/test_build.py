@@ -291,15 +291,15 @@ def run_build_at(repository: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_first_paint_within_10_kb_and_both_chunks_within_17_kb_brotli(
+def test_first_paint_within_10_kb_and_both_chunks_within_25_kb_brotli(
     package: dict[str, bytes],
 ) -> None:
     first = len(package["invoice-portal.js.br"])
     assert first <= 10 * 1024
-    assert first + len(package[later_name(package) + ".br"]) <= 17 * 1024
+    assert first + len(package[later_name(package) + ".br"]) <= 25 * 1024
     for name in package:
         if name.startswith("i18n/") and name.endswith(".json"):
-            assert len(package[name + ".br"]) <= 2 * 1024, name
+            assert len(package[name + ".br"]) <= 3 * 1024, name
 
 
 def test_build_prints_a_size_table(tmp_path: Path) -> None:
@@ -312,7 +312,7 @@ def test_build_prints_a_size_table(tmp_path: Path) -> None:
     assert re.search(
         r"On demand \(invoice-portal\.later\.[0-9a-f]{8}\.js\): [\d,]+ bytes brotli", done.stdout
     )
-    assert re.search(r"JavaScript and CSS: [\d,]+ of 17,408 bytes brotli", done.stdout)
+    assert re.search(r"JavaScript and CSS: [\d,]+ of 25,600 bytes brotli", done.stdout)
     assert not (tmp_path / "cdn").exists(), "--check writes nothing"
 
 
@@ -371,13 +371,13 @@ def test_invalid_translation_file_stops_the_build_naming_file_and_key(
     assert re.search(message, lines[0]), lines[0]
 
 
-def test_translation_over_2_kb_brotli_stops_the_build(translations: Path) -> None:
-    noise = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(80))
+def test_translation_over_3_kb_brotli_stops_the_build(translations: Path) -> None:
+    noise = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(120))
     (translations / "fr-FR.json").write_text(json.dumps({"list.empty": noise}), "utf-8")
     done = run_build("--check", "--translations", translations)
     assert done.returncode == 1
     assert re.fullmatch(
-        r"build\.py: \S*translations/fr-FR\.json: \d+ bytes brotli, over the budget of 2048 "
+        r"build\.py: \S*translations/fr-FR\.json: \d+ bytes brotli, over the budget of 3072 "
         r"bytes for a translation file\n",
         done.stderr,
     )
@@ -402,17 +402,17 @@ def test_first_paint_over_10_kb_brotli_stops_the_build_naming_the_file(
     )
 
 
-def test_both_chunks_over_17_kb_brotli_stop_the_build_naming_the_second(
+def test_both_chunks_over_25_kb_brotli_stop_the_build_naming_the_second(
     translations: Path, tmp_path: Path
 ) -> None:
     english = json.loads((translations / "en-US.json").read_text("utf-8"))
-    english["detail.subtotal"] = noise(30)  # a string of an open invoice: in the second chunk
+    english["detail.subtotal"] = noise(60)  # a string of an open invoice: in the second chunk
     (translations / "en-US.json").write_text(json.dumps(english), "utf-8")
     done = run_build("--check", "--translations", translations, "--out", tmp_path / "cdn")
     assert done.returncode == 1
     assert re.fullmatch(
         r"build\.py: \S*cdn/invoice-portal\.later\.[0-9a-f]{8}\.js: \d+ bytes brotli with "
-        r"invoice-portal\.js, over the budget of 17408 bytes for all JavaScript and CSS\n",
+        r"invoice-portal\.js, over the budget of 25600 bytes for all JavaScript and CSS\n",
         done.stderr,
     )
 

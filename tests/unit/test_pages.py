@@ -3,10 +3,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from starlette.responses import JSONResponse
 
 from edge import pages, shapes
-from edge.cache import size_of
+from edge.cache import TTLCache, size_of
 
 
 def _invoice(number: int, status: str, due_date: int | None) -> dict[str, Any]:
@@ -63,16 +64,38 @@ def test_a_rendering_is_made_again_when_the_other_objects_it_reads_are_replaced(
     assert rendering.answer(3.0, lambda now: dict(second), [], (second,)) == b'{"n":2}'
 
 
-def test_an_answer_joined_from_rendered_parts_is_the_json_of_the_whole() -> None:
-    head = {"token": 't\u00e9"', "n": 1, "none": None}
-    tail = {"invoices": pages.page(_listed(), 2500.0), "owed": b'{"data":[]}'}
-    whole = head | {"invoices": shapes.page(LISTED, 2500.0), "owed": {"data": []}}
-    assert pages.joined(head, tail) == JSONResponse(whole).body
-    assert pages.joined({}, {"a": b"1"}) == b'{"a":1}'
-
-
 def test_the_cache_counts_the_bytes_of_a_rendering_kept_with_its_page() -> None:
     listed = _listed()
     before = size_of(listed)
     body = pages.page(listed, 2500.0)
     assert size_of(listed) >= before + len(body)
+
+
+def test_an_answer_merged_into_a_rendered_object_is_the_json_of_the_whole() -> None:
+    head = {"token": 't\u00e9"', "expires_at": 1}
+    rest = {"livemode": False, "invoices": shapes.page(LISTED, 2500.0)}
+    assert pages.merged(head, pages.render(rest)) == JSONResponse(head | rest).body
+    assert pages.merged(head, b"{}") == JSONResponse(head).body
+    assert pages.merged({}, b'{"a":1}') == b'{"a":1}'
+
+
+@pytest.mark.anyio
+async def test_a_kept_answer_is_made_again_when_its_sources_or_their_customer_change() -> None:
+    cache = TTLCache(30)
+    made: list[float] = []
+
+    def make(now: float) -> dict[str, Any]:
+        made.append(now)
+        return {"n": len(made)}
+
+    async def kept(sources: tuple[object, ...], now: float) -> bytes:
+        return await pages.kept(cache, ("session", "cus_a"), ["cus_a"], now, make, [], sources)
+
+    first, second = {"id": "cus_a"}, {"id": "cus_a"}
+    assert await kept((first,), 1.0) == b'{"n":1}'
+    assert await kept((first,), 2.0) == b'{"n":1}'
+    # An equal object that is not the one it was made from: made again.
+    assert await kept((second,), 3.0) == b'{"n":2}'
+    assert cache.forget(["cus_a"]) == 1
+    assert await kept((second,), 4.0) == b'{"n":3}'
+    assert made == [1.0, 3.0, 4.0]
