@@ -9,6 +9,7 @@ language. A port already taken is swapped for a free one.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -42,8 +43,24 @@ def banner(stack: Stack, personas: list[str]) -> str:
     return "\n".join(lines)
 
 
-# Off by default for site owners; on in the demo, so that every flow can be tried.
-DEMO_ENV = {"PORTAL_ALLOW_PLAN_CHANGE": "true", "PORTAL_ALLOW_CANCEL": "true"}
+# Off by default for site owners; on in the demo, so that every flow can be tried: plan
+# changes, cancellation, billing details, and an offer to the customers on a monthly plan.
+DEMO_OFFER = {
+    "id": "demo-yearly",
+    "title": {"en": "Save 20% with yearly billing", "de": "20 % sparen mit jährlicher Abrechnung",
+              "fr": "Économisez 20 % avec la facturation annuelle"},
+    "text": {"en": "Two months free, same plan.", "de": "Zwei Monate gratis, gleicher Tarif.",
+             "fr": "Deux mois offerts, même formule."},
+    "button": {"en": "See yearly plans", "de": "Jahrestarife ansehen",
+               "fr": "Voir les formules annuelles"},
+    "when": {"interval": "month"},
+}  # fmt: skip
+DEMO_ENV = {
+    "PORTAL_ALLOW_PLAN_CHANGE": "true",
+    "PORTAL_ALLOW_CANCEL": "true",
+    "PORTAL_ALLOW_BILLING_DETAILS": "true",
+    "PORTAL_OFFER": json.dumps(DEMO_OFFER, ensure_ascii=False),
+}
 
 
 def shown(path: Path) -> str:
