@@ -3,6 +3,9 @@ details. Each token call in both forms (`access.authorise`), each behind its own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -17,35 +20,49 @@ PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 async def export_csv(request: Request) -> Response:
-    settings, gateway, store = _parts(request)
-    claims, given = await access.authorise(request, exports.FIELDS)
-    features.require(settings, "export")
-    start, end = exports.period(given)
-    bounds = exports.created(start, end)
-    charge = _charge(store, claims)
-    rows = await exports.invoices(gateway, claims.customers, bounds, exports.MAX_ROWS, charge)
+    listed = await _listed(request, "csv")
     return StreamingResponse(
-        exports.csv_chunks(rows),
+        exports.csv_chunks(listed.rows),
         media_type="text/csv; charset=utf-8",
-        headers=PRIVATE | _attachment(f"invoices-{start}-{end}.csv"),
+        headers=PRIVATE | listed.attachment,
     )
 
 
 async def export_zip(request: Request) -> Response:
+    listed = await _listed(request, "zip")
+    # Every PDF it will fetch, before the first: a refused export costs Stripe nothing more.
+    await listed.charge(len(listed.rows))
+    headers = {"Invoice-Portal-Files": str(len(listed.rows))} | listed.attachment
+    return StreamingResponse(
+        exports.zip_chunks(listed.gateway, listed.rows),
+        media_type="application/zip",
+        headers=PRIVATE | headers,
+    )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An export's invoices, read before its answer starts, and what the rest of it needs."""
+
+    gateway: Gateway
+    rows: list[dict[str, Any]]
+    charge: exports.Charge
+    attachment: dict[str, str]
+
+
+async def _listed(request: Request, kind: str) -> Listed:
+    """Authorised, switched on, the range checked, and its invoices listed (charged to the
+    token's limit page by page), at most MAX_ROWS for a CSV, PORTAL_EXPORT_MAX_INVOICES for a
+    zip."""
     settings, gateway, store = _parts(request)
     claims, given = await access.authorise(request, exports.FIELDS)
     features.require(settings, "export")
     start, end = exports.period(given)
-    bounds = exports.created(start, end)
     charge = _charge(store, claims)
-    most = settings.export_max_invoices
+    most = exports.MAX_ROWS if kind == "csv" else settings.export_max_invoices
+    bounds = exports.created(start, end)
     rows = await exports.invoices(gateway, claims.customers, bounds, most, charge)
-    # Every PDF it will fetch, before the first: a refused export costs Stripe nothing more.
-    await charge(len(rows))
-    headers = {"Invoice-Portal-Files": str(len(rows))} | _attachment(f"invoices-{start}-{end}.zip")
-    return StreamingResponse(
-        exports.zip_chunks(gateway, rows), media_type="application/zip", headers=PRIVATE | headers
-    )
+    return Listed(gateway, rows, charge, _attachment(f"invoices-{start}-{end}.{kind}"))
 
 
 async def read_billing_details(request: Request) -> Response:

@@ -21,15 +21,6 @@ NOTE_FIELDS = ("id", "number", "status", "reason", "amount", "currency", "create
 CREDITED = ("pre_payment_credit_notes_amount", "post_payment_credit_notes_amount")
 
 
-async def documents(gateway: Gateway, invoice: Obj, settings: Settings) -> Obj:
-    """`{"receipt_url", "credit_notes"}` of an invoice already checked to be the customer's:
-    one call for its paid payment (receipts on, invoice paid) and one for its credit notes."""
-    payments = None
-    if settings.allow_receipts and invoice.get("status") == "paid" and invoice.get("amount_paid"):
-        payments = await gateway.list_invoice_payments(invoice["id"], "paid")
-    return shape(await load(gateway, invoice, payments, settings))
-
-
 async def load(gateway: Gateway, invoice: Obj, payments: Obj | None, settings: Settings) -> Obj:
     """What an invoice's detail keeps of its documents: the receipt's address, from the paid
     payment the detail has read (`payments`, None when it read none), and the credit notes."""

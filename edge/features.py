@@ -6,18 +6,21 @@ from __future__ import annotations
 from edge.errors import ApiError
 from edge.settings import Settings
 
-NAMES = {
-    "pay": "payments",
-    "pdf": "PDF downloads",
-    "show_all": "showing every subscription's invoices",
-    "receipts": "receipts",
-    "summary": "the account summary",
-    "credit_notes": "credit notes",
-    "export": "downloads for the accountant",
-    "filters": "filters",
-    "billing_details": "changing billing details",
-    "offer": "the offer",
+# What a refusal says: the switch named for the site owner reading the answer.
+REFUSALS = {
+    "pay": "payments are turned off on this portal",
+    "pdf": "PDF downloads are turned off on this portal",
+    "show_all": "showing all invoices is turned off on this portal",
+    "receipts": "receipts are turned off on this portal",
+    "summary": "the account summary is turned off on this portal",
+    "credit_notes": "credit notes are turned off on this portal",
+    "export": "downloads for the accountant are turned off on this portal",
+    "filters": "filters are turned off on this portal",
+    "billing_details": "changing billing details is turned off on this portal",
+    "offer": "the offer is turned off on this portal",
 }
+# The Stripe billing portal's flows, each behind its own switch (`edge.portal`).
+PORTAL_SWITCHES = ("payment_method_update", "plan_change", "cancel")
 
 
 def features(settings: Settings) -> dict[str, bool]:
@@ -41,4 +44,4 @@ def features(settings: Settings) -> dict[str, bool]:
 def require(settings: Settings, name: str) -> None:
     """403 feature_disabled unless the owner has turned `name` on."""
     if not features(settings)[name]:
-        raise ApiError(403, "feature_disabled", f"this portal does not offer {NAMES[name]}")
+        raise ApiError(403, "feature_disabled", REFUSALS[name])

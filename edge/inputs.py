@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from edge import tokens
+from edge import features, tokens
 from edge.errors import ApiError, invalid
 from edge.settings import Settings
 
@@ -199,8 +199,8 @@ def limit(value: Any) -> int:
 def scope(value: Any, settings: Settings) -> str:
     if value not in ("subscription", "all"):
         raise invalid("scope", "scope must be subscription or all")
-    if value == "all" and not settings.allow_show_all:
-        raise ApiError(403, "feature_disabled", "showing all invoices is turned off on this portal")
+    if value == "all":
+        features.require(settings, "show_all")
     return str(value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from edge import tokens
+from edge import features, tokens
 from edge.errors import ApiError, invalid, not_found
 from edge.gateway import Gateway
 from edge.settings import Settings
@@ -66,15 +66,11 @@ async def session_url(
 
 
 def _enabled(flow: str, settings: Settings) -> bool:
-    on = {
-        "payment_method_update": settings.allow_payment_method_update,
-        "plan_change": settings.allow_plan_change,
-        "cancel": settings.allow_cancel,
-    }
+    on = features.features(settings)
     if flow == "home":
         # The home page offers whatever the account's portal configuration enables, so it is
         # offered only when the owner allows every action it could lead to.
-        return all(on.values())
+        return all(on[name] for name in features.PORTAL_SWITCHES)
     name = {"subscription_update": "plan_change", "subscription_cancel": "cancel"}.get(flow, flow)
     return on[name]
 

@@ -201,8 +201,7 @@ async def invoice_detail(request: Request) -> Response:
 async def invoice_payment_method(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
-    if not settings.allow_pay:
-        raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
+    features.require(settings, "pay")
     invoice_id = await access.shown_invoice(request, claims)
     return JSONResponse(await payments.pay_with(gateway, invoice_id, claims.customers))
 
@@ -210,8 +209,7 @@ async def invoice_payment_method(request: Request) -> Response:
 async def invoice_pdf(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
-    if not settings.allow_pdf:
-        raise ApiError(403, "feature_disabled", "PDF downloads are turned off on this portal")
+    features.require(settings, "pdf")
     invoice_id = await access.shown_invoice(request, claims)
     invoice = await invoices.invoice(gateway, invoice_id, claims.customers)
     url = invoice.get("invoice_pdf")
@@ -227,8 +225,7 @@ async def invoice_pdf(request: Request) -> Response:
 async def pay_invoice(request: Request) -> Response:
     settings, gateway, _ = _parts(request)
     claims, given = await access.authorise(request, PAY_FIELDS)
-    if not settings.allow_pay:
-        raise ApiError(403, "feature_disabled", "payments are turned off on this portal")
+    features.require(settings, "pay")
     key = inputs.parameter(given, "idempotency_key")
     name = "idempotency_key"
     if key is None:

@@ -23,6 +23,7 @@ from tools.stack import Stack
 
 from .portal import (
     OpenTab,
+    Tab,
     first,
     open_portal,
     pattern,
@@ -46,6 +47,17 @@ OFFER = {
 }
 
 
+def themed(open_tab: OpenTab, device: str, color_scheme: str) -> tuple[Tab, str]:
+    """A tab of the device's size in the colour scheme, and the page to show the portal on:
+    the portal follows its page, so the dark pictures are taken on a dark page."""
+    tab = open_tab(
+        viewport=VIEWPORTS[device],
+        color_scheme=color_scheme,
+        device_scale_factor=2 if device == "mobile" else 1,
+    )
+    return tab, "dark-page.html" if color_scheme == "dark" else "plain.html"
+
+
 @pytest.fixture(scope="module")
 def seeded(stack: Stack) -> Stack:
     stack.reset()
@@ -57,13 +69,7 @@ def seeded(stack: Stack) -> Stack:
 def test_screenshots_of_list_and_detail(
     open_tab: OpenTab, seeded: Stack, screenshots: Path, device: str, color_scheme: str
 ) -> None:
-    tab = open_tab(
-        viewport=VIEWPORTS[device],
-        color_scheme=color_scheme,
-        device_scale_factor=2 if device == "mobile" else 1,
-    )
-    # The portal follows its page: the dark pictures are taken on a dark page.
-    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    tab, page = themed(open_tab, device, color_scheme)
     loaded = open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
     portal = tab.portal()
     expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
@@ -112,12 +118,7 @@ def test_screenshots_of_list_and_detail(
 def test_screenshots_of_the_account_and_a_credited_invoice(
     open_tab: OpenTab, seeded: Stack, screenshots: Path, device: str, color_scheme: str
 ) -> None:
-    tab = open_tab(
-        viewport=VIEWPORTS[device],
-        color_scheme=color_scheme,
-        device_scale_factor=2 if device == "mobile" else 1,
-    )
-    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    tab, page = themed(open_tab, device, color_scheme)
     with proxy_settings(seeded, PORTAL_OFFER=json.dumps(OFFER)):
         # The summary (past due, credit, next charge) and the offer above the banner and list.
         loaded = open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
@@ -150,12 +151,7 @@ def test_screenshots_of_filters_downloads_and_billing_details(
 ) -> None:
     """`filters-*`: the paid invoices; `export-*`: a CSV just downloaded; `billing-*`: the
     billing details with a VAT number Stripe refused (nothing of the seed is changed)."""
-    tab = open_tab(
-        viewport=VIEWPORTS[device],
-        color_scheme=color_scheme,
-        device_scale_factor=2 if device == "mobile" else 1,
-    )
-    page = "dark-page.html" if color_scheme == "dark" else "plain.html"
+    tab, page = themed(open_tab, device, color_scheme)
     with proxy_settings(seeded, PORTAL_ALLOW_BILLING_DETAILS="true"):
         open_portal(tab, seeded, page, email="jane@example.com", show_all_invoices=True)
         portal = tab.portal()
