@@ -9,8 +9,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from edge import cursors, inputs, tokens
+from edge import cursors, inputs, parts, tokens
 from edge.errors import ApiError, invalid, not_found
+from edge.settings import Settings
 from edge.shapes import INVOICE_PATTERN
 
 
@@ -26,9 +27,9 @@ async def authorise(request: Request, fields: set[str]) -> tuple[tokens.Claims, 
       cross-site requests: the token is never a cookie, so a page that does not hold it cannot
       act, and only the allowed origins can read an answer.
     """
-    state = request.app.state
+    state = parts.of(request)
     settings = state.settings
-    check_origin(request)
+    check_origin(request, settings)
     if request.method == "GET":
         claims = inputs.bearer(request, settings, state.tokens)
         given: dict[str, Any] = dict(request.query_params) if request.scope["query_string"] else {}
@@ -45,10 +46,10 @@ async def authorise(request: Request, fields: set[str]) -> tuple[tokens.Claims, 
     return claims, given
 
 
-def check_origin(request: Request) -> None:
+def check_origin(request: Request, settings: Settings) -> None:
     """A browser names the page's origin; only the allowed ones may use the portal."""
     origin = inputs.header(request, b"origin")
-    if origin is not None and origin not in request.app.state.settings.allowed_origins:
+    if origin is not None and origin not in settings.allowed_origins:
         raise ApiError(403, "origin_not_allowed", "this page's origin may not use the portal")
 
 
@@ -57,7 +58,7 @@ async def position(request: Request, claims: tokens.Claims, cursor: str | None) 
     invoice it has shown them; anything else is refused before it can cost a Stripe call."""
     if cursor is None:
         return None
-    state = request.app.state
+    state = parts.of(request)
     position = cursors.open_cursor(state.settings.hash_secrets, cursor, claims.customers)
     if position is None and INVOICE_PATTERN.fullmatch(cursor):
         if await state.store.was_shown(claims.customers, cursor):
@@ -73,6 +74,6 @@ async def shown_invoice(request: Request, claims: tokens.Claims) -> str:
     invoice_id = str(request.path_params["id"])
     if not INVOICE_PATTERN.fullmatch(invoice_id) or not claims.customers:
         raise not_found()
-    if not await request.app.state.store.was_shown(claims.customers, invoice_id):
+    if not await parts.of(request).store.was_shown(claims.customers, invoice_id):
         raise not_found()
     return invoice_id

@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from edge import access, features, inputs, offer, summary
+from edge import access, features, inputs, offer, parts, summary
 from edge.errors import not_found
 
 ACCOUNT_FIELDS = {"subscription"}
 
 
 async def account(request: Request) -> Response:
-    settings, gateway = request.app.state.settings, request.app.state.gateway
+    settings, gateway, _ = parts.unpacked(request)
     claims, given = await access.authorise(request, ACCOUNT_FIELDS)
     if not settings.allow_summary and settings.offer is None:
         features.require(settings, "summary")

@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from edge import access, billing_details, exports, features, tokens
+from edge import access, billing_details, exports, features, parts, tokens
 from edge.gateway import Gateway
-from edge.settings import Settings
 from edge.store import Store
 
 # A download is the customer's alone: no cache on the way may keep it.
@@ -54,7 +53,7 @@ async def _listed(request: Request, kind: str) -> Listed:
     """Authorised, switched on, the range checked, and its invoices listed (charged to the
     token's limit page by page), at most MAX_ROWS for a CSV, PORTAL_EXPORT_MAX_INVOICES for a
     zip."""
-    settings, gateway, store = _parts(request)
+    settings, gateway, store = parts.unpacked(request)
     claims, given = await access.authorise(request, exports.FIELDS)
     features.require(settings, "export")
     start, end = exports.period(given)
@@ -66,7 +65,7 @@ async def _listed(request: Request, kind: str) -> Listed:
 
 
 async def read_billing_details(request: Request) -> Response:
-    settings, gateway, _ = _parts(request)
+    settings, gateway, _ = parts.unpacked(request)
     claims, _ = await access.authorise(request, set())
     features.require(settings, "billing_details")
     customer = billing_details.customer_of(claims.customers)
@@ -74,7 +73,7 @@ async def read_billing_details(request: Request) -> Response:
 
 
 async def update_billing_details(request: Request) -> Response:
-    settings, gateway, store = _parts(request)
+    settings, gateway, store = parts.unpacked(request)
     claims, given = await access.authorise(request, billing_details.UPDATE_FIELDS)
     features.require(settings, "billing_details")
     customer = billing_details.customer_of(claims.customers)
@@ -107,8 +106,3 @@ def _charge(store: Store, claims: tokens.Claims) -> exports.Charge:
 
 def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
-def _parts(request: Request) -> tuple[Settings, Gateway, Store]:
-    state = request.app.state
-    return state.settings, state.gateway, state.store

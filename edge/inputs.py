@@ -13,12 +13,15 @@ import time
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Scope
 
 from edge import features, tokens
 from edge.errors import ApiError, invalid
 from edge.settings import Settings
 
 MAX_DEPTH = 32
+# Where the request's headers by name are kept in its scope.
+HEADERS_KEY = "invoice_portal.headers"
 CREATED_BOUNDS = ("gt", "gte", "lt", "lte")
 # Stripe's created bounds: an object in a body, `created[lt]=...` in a query.
 CREATED = ("created", *(f"created[{op}]" for op in CREATED_BOUNDS))
@@ -91,10 +94,19 @@ def media_type(request: Request) -> str:
 
 def header(request: Request, name: bytes) -> str | None:
     """The first value of a header (`name` in lower case), read from the request as the
-    server gave it: what `request.headers.get` answers, without building `Headers`."""
-    # Reversed, so that a repeated header's first value is the one kept.
-    value: bytes | None = dict(reversed(request.scope["headers"])).get(name)
+    server gave it: what `request.headers.get` answers, without building `Headers`. The
+    headers by name are made once per request (by `Front`, which reads them first)."""
+    value: bytes | None = named_headers(request.scope).get(name)
     return None if value is None else value.decode("latin-1")
+
+
+def named_headers(scope: Scope) -> dict[bytes, bytes]:
+    """The request's headers by their lower-case name, kept in the scope."""
+    named: dict[bytes, bytes] | None = scope.get(HEADERS_KEY)
+    if named is None:
+        # Reversed, so that a repeated header's first value is the one kept.
+        named = scope[HEADERS_KEY] = dict(reversed(scope["headers"]))
+    return named
 
 
 def bearer(request: Request, settings: Settings, memo: tokens.Memo) -> tokens.Claims:

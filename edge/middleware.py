@@ -1,5 +1,6 @@
 """The one layer of pure ASGI middleware around the routes: the request id, CORS, a body size
-limit, the security headers, a last-resort JSON answer for bugs, and the request's log line."""
+limit, the security headers, the API's JSON errors (and a last-resort one for bugs), and the
+request's log line."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from operator import itemgetter
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge.errors import ApiError
+from edge.inputs import named_headers
 from edge.logs import log, log_request, request_id_var
 
 MAX_LOGGED_PATH = 200
@@ -72,9 +75,7 @@ class Front:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        # Names in lower case, as ASGI servers give them (and Starlette's `Headers` reads them);
-        # reversed, so that a repeated header's first value is the one kept.
-        named = dict(reversed(scope["headers"]))
+        named = named_headers(scope)
         origin = _text(named.get(b"origin"))
         given = _text(named.get(b"x-request-id"))
         declared = _text(named.get(b"content-length"))
@@ -100,16 +101,14 @@ class Front:
 
         limit = self.paths.get(scope["path"], self.limit)
         received = 0
-        too_large: ApiError | None = None
 
         async def limited_receive() -> Message:
-            nonlocal received, too_large
+            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    too_large = _too_large(limit)
-                    raise too_large
+                    raise _too_large(limit)
             return message
 
         try:
@@ -120,16 +119,13 @@ class Front:
                     await self._preflight(scope, headers, receive, send_with_headers)
                     return
             if declared is not None and (not declared.isdigit() or int(declared) > limit):
-                too_large = _too_large(limit)
-                raise too_large
+                raise _too_large(limit)
             await self.app(scope, limited_receive, send_with_headers)
-        except ApiError as error:
-            # The limit, raised above or by limited_receive where the app has no handler.
-            if error is not too_large or status:
+        except (ApiError, HTTPException) as error:
+            if status:  # too late for an answer of its own
                 await self._bug(error, scope, receive, send_with_headers, status)
             else:
-                state["error_code"] = error.code
-                await error.response()(scope, receive, send_with_headers)
+                await _answer(error, scope, receive, send_with_headers)
         except Exception as error:
             await self._bug(error, scope, receive, send_with_headers, status)
         finally:
@@ -207,6 +203,30 @@ def _headers(
     headers += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
     headers.append((b"x-request-id", request_id.encode()))
     return headers
+
+
+async def _answer(
+    error: ApiError | HTTPException, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """The API's JSON error, for an `ApiError` or for Starlette's 404 and 405."""
+    if isinstance(error, HTTPException):
+        error = _mapped(error)
+    scope["state"]["error_code"] = error.code
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    await error.response(headers)(scope, receive, send)
+
+
+def _mapped(error: HTTPException) -> ApiError:
+    if error.status_code == 404:
+        return ApiError(404, "not_found", "no such endpoint")
+    if error.status_code == 405:
+        return ApiError(
+            405,
+            "method_not_allowed",
+            "this endpoint does not take that method",
+            headers=dict(error.headers or {}),  # Allow: the methods it does take
+        )
+    return ApiError(error.status_code, "invalid_request", str(error.detail))
 
 
 def _text(value: bytes | None) -> str | None:

@@ -19,6 +19,7 @@ from edge import (
     inputs,
     invoices,
     pages,
+    parts,
     payments,
     portal,
     shapes,
@@ -26,10 +27,7 @@ from edge import (
     webhooks,
 )
 from edge.errors import ApiError, invalid, not_found
-from edge.gateway import Gateway
 from edge.openapi import document
-from edge.settings import Settings
-from edge.store import Store
 
 SESSION_FIELDS = {"email", "customer", "hash", "expires", "scope", "subscription", "limit"}
 PORTAL_FIELDS = {"flow", "subscription", "return_url"}
@@ -43,8 +41,8 @@ MAX_EXPIRES = 2**53
 
 
 async def session(request: Request) -> Response:
-    settings, gateway, store = _parts(request)
-    access.check_origin(request)
+    settings, gateway, store = parts.unpacked(request)
+    access.check_origin(request, settings)
     await store.hit("session_ip", request.client.host if request.client else "unknown")
     # text/plain makes the embed's first call a CORS "simple request": no preflight, so the
     # first paint waits for one round trip to the proxy, not two. Safe here: a session changes
@@ -164,7 +162,7 @@ async def session(request: Request) -> Response:
 
 
 async def list_invoices(request: Request) -> Response:
-    settings, gateway, _ = _parts(request)
+    settings, gateway, _ = parts.unpacked(request)
     claims, given = await access.authorise(request, LIST_FIELDS)
     limit = inputs.limit(inputs.parameter(given, "limit", int) or 10)
     scope = inputs.scope(inputs.parameter(given, "scope") or "subscription", settings)
@@ -194,12 +192,12 @@ async def list_invoices(request: Request) -> Response:
 async def invoice_detail(request: Request) -> Response:
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
     invoice_id = await access.shown_invoice(request, claims)
-    found = await details.fetch(request.app.state.gateway, invoice_id, claims.customers)
+    found = await details.fetch(parts.of(request).gateway, invoice_id, claims.customers)
     return pages.answer(details.answer(found, time.time()))
 
 
 async def invoice_payment_method(request: Request) -> Response:
-    settings, gateway, _ = _parts(request)
+    settings, gateway, _ = parts.unpacked(request)
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
     features.require(settings, "pay")
     invoice_id = await access.shown_invoice(request, claims)
@@ -207,7 +205,7 @@ async def invoice_payment_method(request: Request) -> Response:
 
 
 async def invoice_pdf(request: Request) -> Response:
-    settings, gateway, _ = _parts(request)
+    settings, gateway, _ = parts.unpacked(request)
     claims, _ = await access.authorise(request, TOKEN_FIELDS)
     features.require(settings, "pdf")
     invoice_id = await access.shown_invoice(request, claims)
@@ -223,7 +221,7 @@ async def invoice_pdf(request: Request) -> Response:
 
 
 async def pay_invoice(request: Request) -> Response:
-    settings, gateway, _ = _parts(request)
+    settings, gateway, _ = parts.unpacked(request)
     claims, given = await access.authorise(request, PAY_FIELDS)
     features.require(settings, "pay")
     key = inputs.parameter(given, "idempotency_key")
@@ -240,7 +238,7 @@ async def pay_invoice(request: Request) -> Response:
 
 
 async def billing_portal(request: Request) -> Response:
-    _, gateway, _ = _parts(request)
+    _, gateway, _ = parts.unpacked(request)
     claims, given = await access.authorise(request, PORTAL_FIELDS)
     wanted = inputs.subscription(inputs.optional(given, "subscription", str))
     flow, return_url = given.get("flow"), given.get("return_url")
@@ -250,7 +248,7 @@ async def billing_portal(request: Request) -> Response:
 
 
 async def webhook(request: Request) -> Response:
-    settings, gateway, store = _parts(request)
+    settings, gateway, store = parts.unpacked(request)
     if settings.webhook_secret is None:
         raise not_found()
     signature = request.headers.get("stripe-signature")
@@ -269,7 +267,7 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    _, gateway, _ = _parts(request)
+    _, gateway, _ = parts.unpacked(request)
     problem = await gateway.ready()
     if problem is not None:
         raise problem
@@ -289,8 +287,3 @@ routes = [
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
 ]
-
-
-def _parts(request: Request) -> tuple[Settings, Gateway, Store]:
-    state = request.app.state
-    return state.settings, state.gateway, state.store

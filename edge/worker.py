@@ -19,9 +19,8 @@ import logging
 from typing import Any
 
 import httpx
-from starlette.applications import Starlette
 
-from edge.app import configure_logging, create_app
+from edge.app import Api, configure_logging, create_app
 from edge.errors import ApiError
 from edge.settings import ConfigError, Settings
 from edge.variables import VARIABLES
@@ -74,10 +73,10 @@ def bindings(env: Any) -> tuple[tuple[str, str], ...]:
 
 # One app per isolate, as a server process builds one at start. The memo is not state the
 # request path reads or writes: it maps the (immutable) bindings to the app built from them, and
-# everything requests change (limits, cache, tokens) lives on that app's `app.state`. A deploy
+# everything requests change (limits, cache, tokens) lives on that app's `app.parts`. A deploy
 # with other bindings gets a new app; maxsize=1 lets the old one go.
 @functools.lru_cache(maxsize=1)
-def app_for(bindings: tuple[tuple[str, str], ...]) -> Starlette:
+def app_for(bindings: tuple[tuple[str, str], ...]) -> Api:
     environ = dict(bindings)
     for name in UNSUPPORTED:
         if environ.pop(name, None):

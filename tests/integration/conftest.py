@@ -14,9 +14,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from starlette.applications import Starlette
 
-from edge.app import JsonLines, create_app
+from edge.app import Api, JsonLines, create_app
 from edge.hashing import make_hash
 from edge.settings import Settings
 from sandbox.testing import SandboxServer
@@ -29,14 +28,14 @@ ORIGIN = "https://shop.example.com"
 @dataclasses.dataclass
 class Proxy:
     url: str
-    app: Starlette
+    app: Api
     settings: Settings
 
     def client(self, **options: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=20.0, **options)
 
     def forget_cache(self) -> None:
-        self.app.state.gateway.cache.clear()
+        self.app.parts.gateway.cache.clear()
 
 
 def settings_for(sandbox_url: str, **overrides: Any) -> Settings:

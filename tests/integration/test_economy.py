@@ -112,7 +112,7 @@ def test_a_webhook_for_the_customer_clears_the_cache(
         session = start(http, "yuki@example.jp", scope="all", limit=100)
         target = next(i for i in session["invoices"]["data"] if i["status"] == "open")
         sandbox.client().v1.invoices.void_invoice(target["id"])
-        gateway = proxy.app.state.gateway
+        gateway = proxy.app.parts.gateway
         key = ("email", "yuki@example.jp")
         wait_for(lambda: gateway.cache.get(key) is None)
         sandbox.reset_calls()

@@ -36,7 +36,7 @@ def test_a_renamed_customer_is_named_so_in_the_next_session_once_stripe_says_so(
     sandbox.set_webhook(proxy.url + "/v1/stripe/webhook", WEBHOOK_SECRET)
     try:
         sandbox.client().v1.customers.update(customer, {"name": "Yuki Renamed"})
-        gateway = proxy.app.state.gateway
+        gateway = proxy.app.parts.gateway
         wait_for(lambda: gateway.cache.get(("email", EMAIL)) is None)
         renamed = start(http, EMAIL)
         assert renamed["customer"]["name"] == "Yuki Renamed"

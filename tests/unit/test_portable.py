@@ -156,7 +156,7 @@ def test_the_worker_keeps_limits_in_memory_and_builds_one_app_per_bindings(
              ("PORTAL_ALLOWED_ORIGINS", "https://shop.example.com"),
              ("PORTAL_REDIS_URL", "redis://cache:6379/0"))  # fmt: skip
     app = app_for(given)
-    assert app.state.store.redis is None and app.state.settings.redis_url is None
+    assert app.parts.store.redis is None and app.parts.settings.redis_url is None
     assert app_for(given) is app
     with pytest.raises(ConfigError, match="STRIPE_SECRET_KEY"):
         app_for((("PORTAL_HASH_SECRETS", "s"),))
