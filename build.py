@@ -1,9 +1,10 @@
 """Build the static CDN package of the <invoice-portal> embed into dist/cdn/.
 
-Recipe: validate the translations, bundle and minify the embed with esbuild in two chunks (what
-the list's first paint needs, and the rest, loaded on demand with its integrity; the translation
-file names and English baked in), hash, compress, write the manifest and the snippet, print
-the snippet. The same input gives the same bytes.
+Recipe: validate the translations, split each locale in two files (first paint's strings, the
+rest) named in one index (tools/locales.py), bundle and minify the embed with esbuild in two
+chunks (what the list's first paint needs, and the rest, loaded on demand with its integrity;
+the index's name and integrity and English baked in), hash, compress, write the manifest and the
+snippet, print the snippet. The same input gives the same bytes.
 
     python build.py [--check] [--out DIR] [--translations DIR] [--base-url URL] [--edge URL]
 """
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `python /elsewhere/build.py` still finds tools/
     sys.path.insert(0, str(ROOT))
 
+from tools import locales  # noqa: E402
 from tools.translation_rules import SOURCE, TranslationError, load_translations  # noqa: E402
 
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
@@ -40,7 +42,7 @@ ENTRY = "embed/index.js"
 LATER_ENTRY = "embed/later.js"  # the on-demand chunk: an invoice's view, paying, the PDF
 FIRST_PAINT_BUDGET = 10 * 1024  # brotli bytes of invoice-portal.js: all first paint waits for
 JS_BUDGET = 25 * 1024  # brotli bytes of all JavaScript and CSS a customer downloads, both chunks
-LOCALE_BUDGET = 3 * 1024  # brotli bytes of each translation file
+LOCALE_BUDGET = 2 * 1024  # brotli bytes of each translation file (a locale has two)
 DEFAULT_BASE_URL = "https://cdn.example.com/invoice-portal/"
 DEFAULT_EDGE = "https://billing.example.com"
 # Filled in per page by the site's server (README, "The hash"); a literal stays visible.
@@ -158,25 +160,26 @@ def package(
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """All files of dist/cdn except the manifest, and the translation source of each locale file."""
     strings = load_translations(translations)
-    files: dict[str, bytes] = {}
-    sources: dict[str, str] = {}
-    locale_files: dict[str, list[str]] = {}
-    for locale, data in sorted(strings.items()):
-        body = compact(data)
-        name = f"i18n/{locale}.{short_hash(body)}.json"
-        files[name] = body
-        sources[name] = shown(translations / f"{locale}.json")
-        if locale != SOURCE:  # English is in the bundle itself
-            locale_files[locale] = [name, integrity(body)]
     english = strings[SOURCE]
     first = first_paint_keys(english)
+    files, owners, index = locales.locale_files(
+        strings,
+        SOURCE,
+        first,
+        compact,
+        lambda stem, body: f"{stem}.{short_hash(body)}.json",
+        lambda body: "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode(),
+    )
+    sources = {name: shown(translations / f"{locale}.json") for name, locale in owners.items()}
+    index_name = f"i18n/index.{short_hash(index)}.json"
+    files[index_name] = index
     # The on-demand chunk first: its name and integrity are baked into the first one.
     later = bundle(LATER_ENTRY, {"EN_LATER": {k: v for k, v in english.items() if k not in first}})
     later_name = f"invoice-portal.later.{short_hash(later)}.js"
     files[later_name] = later
     defines = {
         "EN_STRINGS": {k: v for k, v in english.items() if k in first},
-        "LOCALE_FILES": locale_files,
+        "LOCALE_INDEX": {"file": index_name, "integrity": integrity(index)},
         "LATER": {"file": later_name, "integrity": integrity(later)},
     }
     script = bundle(ENTRY, defines)
@@ -217,8 +220,8 @@ def check_budgets(files: dict[str, bytes], sources: dict[str, str], out: Path) -
         size = len(br(files[name]))
         if size > LOCALE_BUDGET:
             raise BuildError(
-                f"{source}: {size} bytes brotli, over the budget of {LOCALE_BUDGET} bytes "
-                "for a translation file"
+                f"{source} ({name}): {size} bytes brotli, over the budget of {LOCALE_BUDGET} "
+                "bytes for a translation file"
             )
 
 

@@ -17,7 +17,8 @@ let api = null;
 /** @type {((api: any) => void)[]} */
 const arrivals = [];
 
-// `fn(api)` when the chunk has run, before anything uses it (its English joins the first's).
+// `fn(api)` when the chunk has run, awaited before anything uses it (its English joins the
+// first's); fn must not reject.
 export const whenLoaded = (fn) => arrivals.push(fn);
 
 // What the chunk gave, once it has run; null before.
@@ -39,8 +40,8 @@ export function later() {
       tag.onload = () => {
         const got = /** @type {any} */ (tag).invoicePortal;
         if (!got) return tag.onerror(null);
-        arrivals.forEach((fn) => fn(got));
-        resolve((api = got));
+        // What arrives with the chunk (each locale's second file) is there before it is used.
+        Promise.all(arrivals.map((fn) => fn(got))).then(() => resolve((api = got)));
       };
       tag.onerror = () => {
         tag.remove();

@@ -52,7 +52,7 @@ export function detail(state, s, act) {
   return h(
     "section",
     { "aria-labelledby": "dh", part: "detail", "aria-busy": state.detail ? null : "true" },
-    h("button", { class: "link", part: "back-button", "data-k": "back", click: act.back }, `← ${s.t("detail.back")}`),
+    h("button", { class: "link", part: "back-button", "data-k": "back", click: act.back }, `${s.dir === "rtl" ? "→" : "←"} ${s.t("detail.back")}`),
     h(
       "div",
       { class: "head" },

@@ -6,7 +6,7 @@ import { SOURCE, Strings, loadStrings } from "./i18n.js";
 import { emit } from "./hooks.js";
 import { failure } from "./failures.js";
 import { ordered } from "./owed.js";
-import { cursor, more, replaceList, switchTo } from "./listing.js";
+import { cursor } from "./listing.js";
 import { later, loaded } from "./chunk.js";
 import { waiting } from "./resume.js";
 import { View, h, notice } from "./render.js";
@@ -54,8 +54,8 @@ export class InvoicePortal extends HTMLElement {
       open: (inv) => this.guard(this.open(inv), () => this.act.open(inv)),
       reopen: () => this.guard(this.open({ id: this.state.open })),
       back: () => this.back(),
-      more: () => this.guard(more(this)),
-      subscription: (id) => this.guard(switchTo(this, id)),
+      more: () => this.guard(withLater((m) => m.more(this))),
+      subscription: (id) => this.guard(withLater((m) => m.switchTo(this, id))),
       jump: (year, month) => this.guard(withLater((m) => m.jump(this, year, month))),
       newest: () => this.guard(withLater((m) => m.newest(this))),
       tools: (slot) => loaded().tools(this, slot), // drawn by the chunk: it is here
@@ -148,7 +148,8 @@ export class InvoicePortal extends HTMLElement {
     const moved = !!this.focusKey;
     this.focusKey = null;
     // Set only when it changes: even the same value makes the browser restyle every row.
-    if (this.frame.lang !== this.strings.locale) this.frame.lang = this.strings.locale;
+    const { locale, dir } = this.strings;
+    if (this.frame.lang !== locale) (this.frame.lang = locale), (this.frame.dir = dir);
     this.view.update(this.state, this.strings);
     if (this.shown !== this.state.notice) notice(this.notice, (this.shown = this.state.notice), this.strings);
     if (!key || !(moved || !active.isConnected)) return;
@@ -281,11 +282,6 @@ export class InvoicePortal extends HTMLElement {
     if (!Array.isArray(d.lines)) throw new ProxyError("bad_response", "invoice without lines");
     this.set({ detail: d });
     this.emit("invoice_opened", d, { invoice: inv.id });
-  }
-
-  // A new first page in place of the list (a jump, embed/jump.js), the page asked with `patch`.
-  relist(patch) {
-    return replaceList(this, patch);
   }
 
   back() {

@@ -4,6 +4,7 @@
 // applied here replaces the jump's month; "Back to the newest" drops the dates, not the status.
 // Dates are whole UTC days, as the accountant's downloads count them.
 import { h } from "./dom.js";
+import { replaceList } from "./paging.js";
 import { plain } from "./parts.js";
 
 export const STATUSES = ["open", "paid", "void", "uncollectible"];
@@ -117,7 +118,7 @@ export async function filter(el, { status = "", from = "", to = "" }) {
   if (el.state.busy) return;
   if (!status && !from && !to) el.focusKey = "tool:filters"; // the way it was cleared may go away
   const created = from || to ? { gte: from ? day(from) : null, lte: to ? day(to, true) : null } : null;
-  const got = await el.relist({ status: status || null, created });
+  const got = await replaceList(el, { status: status || null, created });
   if (!got) return;
   el.announce(el.strings.t("filters.shown", { count: got.data.length }));
   el.emit("list_filtered", { status: status || null, from: from || null, to: to || null }, { count: got.data.length, has_more: got.has_more });

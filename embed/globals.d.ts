@@ -1,6 +1,6 @@
 // What build.py defines for the bundle (esbuild --define), and what the bundle adds to window.
 declare const EN_STRINGS: Record<string, string | Record<string, string>>;
-declare const LOCALE_FILES: Record<string, [string, string]>;
+declare const LOCALE_INDEX: { file: string; integrity: string };
 
 interface Window {
   billflowSettings?: Record<string, any>;

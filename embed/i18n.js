@@ -1,15 +1,25 @@
 // Locale negotiation, string lookup and Intl formatting.
-// EN_STRINGS and LOCALE_FILES are replaced by build.py: English is bundled so the portal always
-// has text, the other locales are content-hashed files next to the script, fetched in parallel
+// EN_STRINGS and LOCALE_INDEX are replaced by build.py: English is bundled so the portal always
+// has text; every other locale is three content-hashed files next to the script (first paint's
+// strings, naming the on-demand chunk's two), the first named with its integrity in one index
+// (tools/locales.py), fetched only for a visitor who does not read US English, in parallel
 // with the session call.
-/* global EN_STRINGS, LOCALE_FILES */
-import { BASE, whenLoaded } from "./chunk.js";
+/* global EN_STRINGS, LOCALE_INDEX */
+import { BASE, loaded, whenLoaded } from "./chunk.js";
 
 export const SOURCE = "en-US";
-// The strings of what loads on demand come with it (build.py splits English between the chunks).
-whenLoaded((later) => Object.assign(EN_STRINGS, later.english));
-const FILES = LOCALE_FILES; // {"de-DE": ["i18n/de-DE.<hash>.json", "sha384-..."], ...}
+// Built-in first files whose other parts come with the on-demand chunk: first -> its "$parts",
+// [[url, integrity], ...].
+const waiting = new Map();
+// The strings of what loads on demand come with it (build.py splits English between the
+// chunks), as do the other parts of each locale in use; a part that fails leaves English.
+whenLoaded((later) => {
+  Object.assign(EN_STRINGS, later.english);
+  return Promise.all([...waiting].map(([first, rest]) => parts(first, rest)));
+});
 
+const parts = (first, rest) =>
+  Promise.all(rest.map(([url, integrity]) => getJson(new URL(url, BASE).href, integrity).then((got) => Object.assign(first, got), () => {}))).then(() => first);
 
 const loads = new Map();
 
@@ -22,7 +32,7 @@ export function getJson(url, integrity) {
     loads.set(
       url,
       fetch(url, init).then((r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
+        if (!r.ok) throw Object.assign(new Error(`HTTP ${r.status} for ${url}`), { status: r.status });
         return r.json().then((data) => {
           if (!data || typeof data !== "object" || Array.isArray(data))
             throw new Error(`${url} is not a JSON object`);
@@ -35,28 +45,17 @@ export function getJson(url, integrity) {
   return loads.get(url);
 }
 
-// Throws a RangeError for a tag that is not BCP 47.
-export const canonical = (tag) => Intl.getCanonicalLocales(tag)[0];
+// Throws a RangeError for a tag that is not BCP 47; "de_DE" is read as "de-DE".
+export const canonical = (tag) => Intl.getCanonicalLocales(tag.replace(/_/g, "-"))[0];
 
-// Each wanted tag in order of preference: the exact tag, then its language; then the default.
-// The wanted tag itself is kept for Intl, so de-AT gets German strings and Austrian formats.
-export function negotiate(wanted, fallback) {
-  const tags = [SOURCE, ...Object.keys(FILES)];
-  for (const want of [...wanted, fallback, SOURCE]) {
-    let tag;
-    try {
-      tag = canonical(want);
-    } catch {
-      continue;
-    }
-    if (!tag) continue;
-    const lang = tag.split("-")[0].toLowerCase();
-    const match =
-      tags.find((t) => t.toLowerCase() === tag.toLowerCase()) ||
-      tags.find((t) => t.split("-")[0] === lang);
-    if (match) return { locale: match, format: tag };
+// The built-in locale that serves a canonical tag best, from the index's table: the tag, the
+// tag without its script (zh-Hant-HK: zh-HK), `<language>-*` (en-150: en-GB), the language.
+export function pick(tag, match) {
+  const l = tag.split("-")[0];
+  for (const key of [tag, tag.replace(/-[A-Z][a-z]{3}/, ""), l + "-*", l]) {
+    const found = match[key.toLowerCase()];
+    if (found) return found;
   }
-  return { locale: SOURCE, format: SOURCE };
 }
 
 // https://docs.stripe.com/currencies: every other currency has two decimals in Stripe's amounts.
@@ -68,11 +67,14 @@ const usable = (v) => typeof v === "string" || (v && typeof v.other === "string"
 export class Strings {
   constructor(locale, format, layers, debug) {
     this.locale = locale;
+    // Languages written right to left get dir="rtl".
+    this.dir = /^(ar|he|fa|ur|ps|sd|ug|yi|dv|ckb|syr)\b/.test(locale) ? "rtl" : "ltr";
     this.format = format;
     this.layers = layers; // site strings, built-in strings, English
     this.debug = debug;
     this.plural = new Intl.PluralRules(format);
     this.dates = new Intl.DateTimeFormat(format, { dateStyle: "medium" });
+    this.number = new Intl.NumberFormat(format);
     this.money = new Map();
     this.missing = new Set();
   }
@@ -93,9 +95,13 @@ export class Strings {
     if (value === undefined) return key;
     if (typeof value !== "string")
       value = value[this.plural.select(params.count)] || value.other;
-    return value.replace(/\{(\w+)\}/g, (m, name) =>
-      name in params ? String(params[name]) : m,
-    );
+    // A number (a count) is written in the wanted tag's digits: ٣ in ar-SA, 1.000 in de-DE. In
+    // right-to-left text every value is isolated (FSI ... PDI): "INV-0042", "$19.00" read as written.
+    return value.replace(/\{(\w+)\}/g, (m, name) => {
+      if (!(name in params)) return m;
+      const v = typeof params[name] === "number" ? this.number.format(params[name]) : params[name];
+      return this.dir === "rtl" ? `\u2068${v}\u2069` : v;
+    });
   }
 
   // Stripe amounts are in the currency's minor unit as Stripe counts it, which is not always
@@ -126,22 +132,54 @@ export class Strings {
   }
 }
 
-// Resolves to {strings, problems}; never rejects, a missing file falls back to English.
+// Resolves to {strings, problems}; never rejects. Strings come key by key from the site's file
+// (`translations`, tried for the wanted tag, its language, then the built-in locale chosen),
+// the built-in file, English; formats always follow the wanted tag.
 export async function loadStrings({ wanted, fallback, translations }, debug) {
-  const { locale, format } = negotiate(wanted, fallback);
   const problems = [];
-  const get = async (url, base, integrity) => {
+  const tags = [];
+  for (const want of [...wanted, fallback]) {
+    try {
+      const tag = canonical(want);
+      if (want.includes("_")) debug(`locale ${want} read as ${tag}`);
+      if (!tags.includes(tag)) tags.push(tag);
+    } catch {
+      // not a language tag: config() names it
+    }
+  }
+  const format = tags[0] || SOURCE;
+  const get = async (url, base, integrity, optional) => {
     try {
       return await getJson(new URL(url, base).href, integrity);
     } catch (e) {
-      problems.push(String(e.message || e));
+      // A site serves only the languages it adds: its 404 is no problem.
+      if (optional && e.status === 404) debug(e.message);
+      else problems.push(String(e.message || e));
       return null;
     }
   };
-  const file = locale !== SOURCE && FILES[locale];
-  const [builtIn, site] = await Promise.all([
-    file && get(file[0], BASE, file[1]),
-    translations && get(translations.replaceAll("{locale}", locale), location.href),
+  const tried = new Set();
+  const site = async (tag) => {
+    const url = translations && translations.replaceAll("{locale}", tag);
+    if (!url || tried.has(url)) return null;
+    tried.add(url);
+    const got = await get(url, location.href, "", true);
+    return got && [tag, got];
+  };
+  const own = site(format).then((got) => got || site(format.split("-")[0]));
+  const index = /^en(-US)?$/.test(format) ? null : await get(LOCALE_INDEX.file, BASE, LOCALE_INDEX.integrity);
+  const match = index ? index.match : { en: SOURCE };
+  const locale = [...tags, SOURCE].map((t) => pick(t, match)).find(Boolean) || SOURCE;
+  // [url, integrity] of first paint's strings, whose "$parts" are the on-demand chunk's
+  const file = index && index.files[locale];
+  const [builtIn, shown] = await Promise.all([
+    file && get(file[0], BASE, file[1]).then((first) => {
+      if (first && loaded()) return parts(first, first.$parts);
+      if (first) waiting.set(first, first.$parts);
+      return first;
+    }),
+    own.then((got) => got || site(locale)),
   ]);
-  return { strings: new Strings(locale, format, [site, builtIn, EN_STRINGS], debug), problems };
+  const strings = new Strings(shown ? shown[0] : locale, format, [shown && shown[1], builtIn, EN_STRINGS], debug);
+  return { strings, problems };
 }

@@ -3,6 +3,7 @@
 // zone, then older ones with "Load more". Two labelled <select>s and a button: a select's change
 // fires on every arrow key in some browsers, so nothing is fetched before the button is pressed.
 import { h } from "./dom.js";
+import { replaceList } from "./paging.js";
 
 // Unix seconds of the start of the month after (year, month 0-11) in the customer's own time
 // zone: the `lt` bound of a jump to that month.
@@ -52,7 +53,7 @@ export function jumper(state, s, act) {
 // month: 0-11, as Date counts; the event says 1-12, as people do.
 export async function jump(el, year, month) {
   if (el.state.busy) return;
-  const got = await el.relist({ created: { lt: endOf(year, month) } });
+  const got = await replaceList(el, { created: { lt: endOf(year, month) } });
   if (!got) return;
   const name = new Intl.DateTimeFormat(el.strings.format, { month: "long", year: "numeric" }).format(new Date(year, month, 1));
   el.announce(el.strings.t("jump.shown", { month: name }));
@@ -62,6 +63,6 @@ export async function jump(el, year, month) {
 export async function newest(el) {
   if (el.state.busy) return;
   el.focusKey = "jump"; // the way back goes away with the jump
-  const got = await el.relist({ created: null });
+  const got = await replaceList(el, { created: null });
   if (got) el.emit("list_jumped", got, { year: null, month: null });
 }

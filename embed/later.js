@@ -7,6 +7,7 @@ import { check, pay, pdf, unwatch } from "./payment.js";
 import { otherCard, plan, portal } from "./recovery.js";
 import { jump, jumper, newest } from "./jump.js";
 import { resume } from "./resume.js";
+import { more, switchTo } from "./paging.js";
 import { errors, explain, hint } from "./hints.js";
 import { account, css as accountCss } from "./account.js";
 import { h } from "./dom.js";
@@ -43,5 +44,5 @@ th:not(:first-child),td:not(:first-child){text-align:end;white-space:nowrap}
 // Above the list: the plan strip, then the customer's account (embed/account.js).
 const top = (state, s, act) => h("div", { class: "slot" }, plan(state, s, act), account(state, s, act));
 
-const api = { detail, check, pay, pdf, unwatch, otherCard, portal, plan: top, jumper, jump, newest, resume, hint, explain, errors, tools, english: EN_LATER, css: css + accountCss + toolsCss };
+const api = { detail, check, pay, pdf, unwatch, otherCard, portal, plan: top, jumper, jump, newest, more, switchTo, resume, hint, explain, errors, tools, english: EN_LATER, css: css + accountCss + toolsCss };
 /** @type {any} */ (document.currentScript).invoicePortal = api;

@@ -103,7 +103,7 @@ export function lines(d, s) {
                 h("div", { class: "meta" }, s.t("detail.period", { start: s.date(l.period.start), end: s.date(l.period.end) })),
               // Quantity and unit price under the description, as receipts print them: two more
               // columns do not fit a phone.
-              l.quantity != null && h("div", { class: "meta" }, `${l.quantity} × ${unit(l)}`),
+              l.quantity != null && h("div", { class: "meta" }, `${s.number.format(l.quantity)} × ${unit(l)}`),
               l.taxes.map((t) => h("div", { class: "meta" }, `${taxName(t, s)}: ${money(t.amount)}`)),
               l.discounts.map((x) => x.amount > 0 && h("div", { class: "meta" }, `${discountName(x)}: ${money(-x.amount)}`)),
             ),

@@ -49,8 +49,12 @@ def test_locale_file_is_fetched_while_the_session_call_is_running(tab: Tab, stac
 
     def on_request(request: Request) -> None:
         hosts.add(re.sub(r"^(https?://[^/]+).*", r"\1", request.url))
-        if "/i18n/" in request.url:
+        if "/i18n/index." in request.url:
+            order.append("index requested")
+        elif re.search(r"/i18n/de-DE\.[0-9a-f]{8}\.json$", request.url):
             order.append("locale requested")
+        elif "/i18n/" in request.url:
+            order.append("other parts requested")
 
     tab.page.on("request", on_request)
     tab.page.on(
@@ -63,8 +67,12 @@ def test_locale_file_is_fetched_while_the_session_call_is_running(tab: Tab, stac
     finally:
         stack.sandbox.clear_faults()
 
+    # The index, then the locale's first file, both while the session call runs; the locale's
+    # other parts only with the on-demand chunk, after first paint.
+    assert order.index("index requested") < order.index("locale requested")
     assert order.index("locale requested") < order.index("session answered")
-    assert order.count("locale requested") == 1
+    assert order.count("index requested") == order.count("locale requested") == 1
+    assert "other parts requested" not in order[: order.index("session answered")]
     assert hosts <= {stack.pages_url, stack.cdn_url, stack.edge_url}
     expect(tab.portal().get_by_role("heading", name=t("de-DE", "list.title"))).to_be_visible()
 

@@ -39,6 +39,9 @@ def test_aggressive_global_css_leaves_the_portal_unchanged(tab: Tab, stack: Stac
     loaded = open_portal(tab, stack, "aggressive-css.html", email="hans@example.de")
     portal = tab.portal()
     expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
+    # What comes after first paint (the account's summary, the tools) is there: it would
+    # otherwise appear between the two screenshots.
+    tab.wait_for_event("account_loaded")
     page_heading = tab.page.locator("h1")
     assert page_heading.evaluate("h => getComputedStyle(h).color") == "rgb(255, 0, 0)"
     expect(tab.page.get_by_role("button", name="A page button")).to_be_hidden()

@@ -189,3 +189,42 @@ def test_screenshots_of_filters_downloads_and_billing_details(
 
     for shot in (filters_shot, export_shot, billing_shot):
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# The list and an open invoice in other languages: right to left, Japanese, German's long
+# words; on a desktop, and Arabic on a phone too (`locale-ar-SA-list-desktop-light.png`, ...).
+LOCALE_SHOTS = [
+    ("ar-SA", "desktop"),
+    ("ja-JP", "desktop"),
+    ("de-DE", "desktop"),
+    ("ar-SA", "mobile"),
+]
+
+
+@pytest.mark.parametrize(("locale", "device"), LOCALE_SHOTS)
+def test_screenshots_of_list_and_detail_in_other_locales(
+    open_tab: OpenTab, seeded: Stack, screenshots: Path, locale: str, device: str
+) -> None:
+    tab, page = themed(open_tab, device, "light")
+    loaded = open_portal(
+        tab, seeded, page, email="jane@example.com", show_all_invoices=True, locale=locale
+    )
+    portal = tab.portal()
+    expect(portal.locator("[part=portal]")).to_have_attribute("lang", locale)
+    expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
+    expect(portal.locator("[part=account]")).to_be_visible()
+    expect(portal.locator("[part~=badge-paid]").first).to_have_text(t(locale, "status.paid"))
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
+    list_shot = screenshots / f"locale-{locale}-list-{device}-light.png"
+    portal.screenshot(path=str(list_shot), animations="disabled")
+
+    row_for(portal, first(loaded["response"]["invoices"], status="open")).click()
+    tab.wait_for_event("invoice_opened")
+    expect(portal.locator("[part=totals]")).to_be_visible()
+    expect(portal.locator("[part~=pdf-button]")).to_have_text(t(locale, "action.pdf"))
+    detail_shot = screenshots / f"locale-{locale}-detail-{device}-light.png"
+    portal.screenshot(path=str(detail_shot), animations="disabled")
+
+    for shot in (list_shot, detail_shot):
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -112,16 +112,46 @@ def test_english_is_split_between_the_chunks_by_who_shows_it(package: dict[str, 
         assert bool(named.search(first)) != bool(named.search(later)), key
 
 
-def test_bundle_names_every_hashed_translation_file_it_loads(package: dict[str, bytes]) -> None:
+def test_bundle_names_only_the_index_which_names_every_locale_s_files(
+    package: dict[str, bytes],
+) -> None:
     script = package["invoice-portal.js"].decode()
-    for locale in ("de-DE", "fr-FR", "es-ES", "ja-JP"):
-        [name] = [n for n in package if re.fullmatch(rf"i18n/{locale}\.[0-9a-f]{{8}}\.json", n)]
-        body = package[name]
-        assert name.split(".")[1] == hashlib.sha256(body).hexdigest()[:8]
-        assert f'"{name}"' in script
-        assert sri(body) in script
+    [index_name] = [n for n in package if re.fullmatch(r"i18n/index\.[0-9a-f]{8}\.json", n)]
+    assert f'"{index_name}"' in script and sri(package[index_name]) in script
+    index = json.loads(package[index_name])
+    locales = sorted(p.stem for p in TRANSLATIONS.glob("*.json") if p.stem != "en-US")
+    assert sorted(index["files"]) == locales and len(locales) >= 47
+    for locale in locales:
+        assert locale not in script  # no per-locale data in the bundle
+        name, integrity = index["files"][locale]
+        assert re.fullmatch(rf"i18n/{locale}\.[0-9a-f]{{8}}\.json", name)
+        first = json.loads(package[name])
+        assert integrity == sha256_sri(package[name])
+        assert name.split(".")[1] == hashlib.sha256(package[name]).hexdigest()[:8]
+        parts = first.pop("$parts")
+        together = dict(first)
+        for part, (part_name, part_integrity) in zip(("invoice", "account"), parts, strict=True):
+            assert re.fullmatch(rf"i18n/{locale}\.{part}\.[0-9a-f]{{8}}\.json", part_name)
+            assert part_integrity == sha256_sri(package[part_name])
+            together |= json.loads(package[part_name])
         expected = json.loads((TRANSLATIONS / f"{locale}.json").read_text("utf-8"))
-        assert json.loads(body) == expected
+        assert together == expected  # every string, in exactly one of the three
+        assert "list.title" in first and "detail.subtotal" not in first
+        assert index["match"][locale.lower()] == locale
+
+
+def sha256_sri(body: bytes) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode()
+
+
+def test_the_index_maps_what_browsers_send_to_the_closest_locale(
+    package: dict[str, bytes],
+) -> None:
+    [index_name] = [n for n in package if re.fullmatch(r"i18n/index\.[0-9a-f]{8}\.json", n)]
+    match = json.loads(package[index_name])["match"]
+    expected = {"pt": "pt-BR", "pt-*": "pt-PT", "es-mx": "es-419", "en": "en-US", "en-*": "en-GB"}
+    expected |= {"no": "nb-NO", "zh-hant": "zh-TW", "zh-mo": "zh-HK", "ar": "ar-SA", "he": "he-IL"}
+    assert {tag: match.get(tag) for tag in expected} == expected
 
 
 def test_english_is_inside_the_bundle_so_no_file_is_needed_for_it(
@@ -243,7 +273,8 @@ def lone_build(tmp_path: Path) -> Path:
     (copy / "tools").mkdir(parents=True)
     shutil.copy(ROOT / "build.py", copy / "build.py")
     shutil.copy(ROOT / "tools" / "__init__.py", copy / "tools" / "__init__.py")
-    shutil.copy(ROOT / "tools" / "translation_rules.py", copy / "tools" / "translation_rules.py")
+    for name in ("translation_rules.py", "locales.py"):
+        shutil.copy(ROOT / "tools" / name, copy / "tools" / name)
     return copy
 
 
@@ -298,8 +329,8 @@ def test_first_paint_within_10_kb_and_both_chunks_within_25_kb_brotli(
     assert first <= 10 * 1024
     assert first + len(package[later_name(package) + ".br"]) <= 25 * 1024
     for name in package:
-        if name.startswith("i18n/") and name.endswith(".json"):
-            assert len(package[name + ".br"]) <= 3 * 1024, name
+        if name.startswith("i18n/") and name.endswith(".json") and "index" not in name:
+            assert len(package[name + ".br"]) <= 2 * 1024, name
 
 
 def test_build_prints_a_size_table(tmp_path: Path) -> None:
@@ -371,14 +402,14 @@ def test_invalid_translation_file_stops_the_build_naming_file_and_key(
     assert re.search(message, lines[0]), lines[0]
 
 
-def test_translation_over_3_kb_brotli_stops_the_build(translations: Path) -> None:
+def test_translation_over_2_kb_brotli_stops_the_build(translations: Path) -> None:
     noise = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(120))
     (translations / "fr-FR.json").write_text(json.dumps({"list.empty": noise}), "utf-8")
     done = run_build("--check", "--translations", translations)
     assert done.returncode == 1
     assert re.fullmatch(
-        r"build\.py: \S*translations/fr-FR\.json: \d+ bytes brotli, over the budget of 3072 "
-        r"bytes for a translation file\n",
+        r"build\.py: \S*translations/fr-FR\.json \(i18n/fr-FR\.[0-9a-f]{8}\.json\): \d+ bytes "
+        r"brotli, over the budget of 2048 bytes for a translation file\n",
         done.stderr,
     )
 

@@ -1,5 +1,6 @@
 // The little of a browser that embed/ reads when its modules load, and a scripted fetch.
 // Imported first by every test file, so these globals exist before embed/ is evaluated.
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 
 process.env.TZ = "UTC";
@@ -13,13 +14,23 @@ export const translation = (locale) =>
 export const BUILT_IN = readdirSync(new URL("translations/", ROOT))
   .map((name) => name.replace(/\.json$/, ""))
   .filter((locale) => locale !== "en-US");
+// A built-in locale's first file as the test index names it (tests serve it whole).
 export const builtInUrl = (locale) => `${CDN}i18n/${locale}.test.json`;
+export const INDEX_URL = `${CDN}i18n/index.test.json`;
+// The index build.py writes (tools/locales.py), over these test files.
+export const INDEX = {
+  files: Object.fromEntries(BUILT_IN.map((locale) => [locale, [`i18n/${locale}.test.json`, `sha256-${locale}`]])),
+  match: JSON.parse(
+    execFileSync("python3", ["-c", "import json,sys; from tools.locales import match_table; print(json.dumps(match_table(sys.argv[1:])))", "en-US", ...BUILT_IN], {
+      cwd: new URL(".", ROOT),
+      encoding: "utf8",
+    }),
+  ),
+};
 
-// What build.py defines: English bundled, the other locales as files next to the script.
+// What build.py defines: English bundled, the other locales named in the index.
 globalThis.EN_STRINGS = translation("en-US");
-globalThis.LOCALE_FILES = Object.fromEntries(
-  BUILT_IN.map((locale) => [locale, [`i18n/${locale}.test.json`, `sha384-${locale}`]]),
-);
+globalThis.LOCALE_INDEX = { file: "i18n/index.test.json", integrity: "sha384-index" };
 
 export class FakeElement {
   constructor(tag) {

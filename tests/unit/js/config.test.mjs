@@ -56,12 +56,12 @@ describe("attributes", () => {
     invalid({ edge: EDGE, customer: "cust_1" }, /"customer"/);
     invalid({ edge: EDGE, customer: "cus_1; drop" }, /"customer"/);
     invalid({ edge: EDGE, email: "jane@example.com", expires: "tomorrow" }, /"expires"/);
-    invalid({ edge: EDGE, email: "jane@example.com", locale: "en_US" }, /"locale"/);
+    invalid({ edge: EDGE, email: "jane@example.com", locale: "en US" }, /"locale"/);
     invalid({ edge: EDGE, email: "jane@example.com", "default-locale": "not a tag" }, /"default-locale"/);
   });
 
   test("locale auto and valid tags are accepted", () => {
-    for (const locale of ["auto", "de-AT", "ja"]) config(element({ edge: EDGE, email: "jane@example.com", locale }));
+    for (const locale of ["auto", "de-AT", "ja", "de_DE"]) config(element({ edge: EDGE, email: "jane@example.com", locale }));
   });
 });
 
@@ -72,9 +72,13 @@ describe("what locale negotiation is given", () => {
     assert.deepEqual(options, { wanted: ["de-AT"], fallback: "es-ES", translations: "/t/{locale}.json" });
   });
 
+  test("a locale written with an underscore (de_DE) is wanted as written; i18n reads it as de-DE", () => {
+    assert.deepEqual(textOptions(element({ locale: "de_DE" })).wanted, ["de_DE"]);
+  });
+
   test("auto, no locale or a malformed one use the browser's languages and default to en-US", () => {
     browserLanguages(["fr-FR", "en"]);
-    for (const attrs of [{ locale: "auto" }, {}, { locale: "en_US" }]) {
+    for (const attrs of [{ locale: "auto" }, {}, { locale: "en US" }]) {
       assert.deepEqual(textOptions(element(attrs)), { wanted: ["fr-FR", "en"], fallback: "en-US", translations: null });
     }
   });

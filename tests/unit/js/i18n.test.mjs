@@ -1,10 +1,10 @@
-import { BUILT_IN, ROOT, builtInUrl, json, stubFetch, translation } from "./browser.mjs";
+import { BUILT_IN, INDEX, INDEX_URL, ROOT, builtInUrl, json, stubFetch, translation } from "./browser.mjs";
 
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 
-import { SOURCE, Strings, loadStrings, negotiate } from "../../../embed/i18n.js";
+import { SOURCE, Strings, canonical, loadStrings, pick } from "../../../embed/i18n.js";
 
 const EN = translation("en-US");
 const strings = (locale, format = locale, site = null, builtIn = locale === SOURCE ? null : translation(locale)) => {
@@ -14,34 +14,38 @@ const strings = (locale, format = locale, site = null, builtIn = locale === SOUR
 };
 
 describe("locale negotiation", () => {
-  test("an exact built-in tag is chosen, whatever its case", () => {
-    assert.deepEqual(negotiate(["fr-FR"], "en-US"), { locale: "fr-FR", format: "fr-FR" });
-    assert.deepEqual(negotiate(["de-de"], "en-US"), { locale: "de-DE", format: "de-DE" });
+  const best = (tag) => pick(canonical(tag), INDEX.match);
+
+  test("every built-in locale is chosen for its own tag, whatever its case", () => {
+    for (const locale of ["en-US", ...BUILT_IN]) {
+      assert.equal(best(locale), locale);
+      assert.equal(best(locale.toLowerCase()), locale);
+    }
   });
 
-  test("a tag with a built-in language gets its strings and keeps its own formats", () => {
-    assert.deepEqual(negotiate(["de-AT"], "en-US"), { locale: "de-DE", format: "de-AT" });
-    assert.deepEqual(negotiate(["ja"], "en-US"), { locale: "ja-JP", format: "ja" });
-    assert.deepEqual(negotiate(["en-GB"], "de-DE"), { locale: "en-US", format: "en-GB" });
+  test("what browsers send gets the closest file", () => {
+    const cases = {
+      pt: "pt-BR", "pt-AO": "pt-PT", "pt-PT": "pt-PT",
+      zh: "zh-CN", "zh-Hans": "zh-CN", "zh-SG": "zh-CN", "zh-Hans-SG": "zh-CN",
+      "zh-Hant": "zh-TW", "zh-Hant-HK": "zh-HK", "zh-Hant-TW": "zh-TW", "zh-TW": "zh-TW", "zh-MO": "zh-HK",
+      "es-MX": "es-419", "es-AR": "es-419", "es-US": "es-419", es: "es-ES", "es-GQ": "es-ES",
+      nb: "nb-NO", no: "nb-NO", "no-NO": "nb-NO", nn: "nb-NO",
+      fil: "fil-PH", tl: "fil-PH", iw: "he-IL", in: "id-ID", ms: "ms-MY",
+      en: "en-US", "en-150": "en-GB", "en-001": "en-GB", "en-ZA": "en-GB", "en-PR": "en-US", "en-AU": "en-AU",
+      "de-AT": "de-DE", "de-CH": "de-DE", "fr-BE": "fr-FR", "fr-CA": "fr-CA", ar: "ar-SA", "ar-EG": "ar-SA", he: "he-IL",
+    };
+    for (const [tag, locale] of Object.entries(cases)) assert.equal(best(tag), locale, tag);
   });
 
-  test("wanted languages are tried in order before the default", () => {
-    assert.deepEqual(negotiate(["pt-BR", "es-MX", "fr-FR"], "de-DE"), { locale: "es-ES", format: "es-MX" });
+  test("a language with no built-in file gets none", () => {
+    assert.equal(best("sr-RS"), undefined);
+    assert.equal(best("ca"), undefined);
   });
 
-  test("default-locale is used when no wanted language is built in", () => {
-    assert.deepEqual(negotiate(["pt-BR", "zh-CN"], "fr-FR"), { locale: "fr-FR", format: "fr-FR" });
-    assert.deepEqual(negotiate([], "es"), { locale: "es-ES", format: "es" });
-  });
-
-  test("English is the last resort", () => {
-    assert.deepEqual(negotiate(["pt-BR"], "pt-PT"), { locale: "en-US", format: "en-US" });
-  });
-
-  test("invalid tags are skipped, never thrown", () => {
-    assert.deepEqual(negotiate(["en_US", "not a tag", "", "de-AT"], "en-US"), { locale: "de-DE", format: "de-AT" });
-    assert.deepEqual(negotiate(["pt"], "12345"), { locale: "en-US", format: "en-US" });
-    assert.deepEqual(negotiate([undefined, null], "ja-JP"), { locale: "ja-JP", format: "ja-JP" });
+  test("an underscore is read as a hyphen", () => {
+    assert.equal(canonical("de_DE"), "de-DE");
+    assert.equal(canonical("zh_Hant_HK"), "zh-Hant-HK");
+    assert.throws(() => canonical("not a tag"), RangeError);
   });
 });
 
@@ -124,7 +128,14 @@ describe("placeholders and plurals", () => {
     assert.equal(s.t("list.loaded", { count: 0 }), forms.one.replace("{count}", "0"));
     assert.equal(s.t("list.loaded", { count: 1 }), forms.one.replace("{count}", "1"));
     assert.equal(s.t("list.loaded", { count: 2 }), forms.other.replace("{count}", "2"));
-    assert.equal(s.t("list.loaded", { count: 1000000 }), forms.many.replace("{count}", "1000000"));
+    assert.equal(s.t("list.loaded", { count: 1000000 }), forms.many.replace("{count}", "1\u202f000\u202f000"));
+  });
+
+  test("a count is written with the wanted tag's digits and separators", () => {
+    assert.equal(strings("de-DE").t("detail.items", { count: 1200 }), "1.200 Positionen");
+    assert.equal(strings("en-US", "en-US").t("detail.items", { count: 1200 }), "1,200 items");
+    const arabic = strings("ar-SA").t("detail.items", { count: 3 });
+    assert.match(arabic, /\u2068٣\u2069/);
   });
 
   test("a plural form the file lacks falls back to other", () => {
@@ -182,6 +193,14 @@ describe("dates", () => {
 });
 
 describe("loading translation files", () => {
+  // Files fetched well are kept for the page's life: each test has its own index.
+  let index, indexUrl;
+  let n = 0;
+  beforeEach(() => {
+    globalThis.LOCALE_INDEX = { file: `i18n/index.${++n}.json`, integrity: "sha384-index" };
+    indexUrl = INDEX_URL.replace("test", String(n));
+    index = { [indexUrl]: INDEX };
+  });
   const serve = (files) =>
     stubFetch(({ url }) => {
       if (!(url in files)) return new Response("not found", { status: 404 });
@@ -190,73 +209,103 @@ describe("loading translation files", () => {
       if (typeof body === "number") return json(body, { "list.title": `HTTP ${body}` });
       return typeof body === "string" ? new Response(body) : json(200, body);
     });
+  const load = (wanted, more = {}, debug = () => {}) => loadStrings({ wanted, fallback: "en-US", ...more }, debug);
 
-  test("the site file is asked for the chosen built-in locale, next to the built-in file", async () => {
-    const calls = serve({
-      [builtInUrl("de-DE")]: translation("de-DE"),
-      "https://example.com/i18n/de-DE.json": { "list.title": "Ihre Belege" },
-    });
-    const { strings: s, problems } = await loadStrings(
-      { wanted: ["de-AT"], fallback: "en-US", translations: "https://example.com/i18n/{locale}.json" },
-      () => {},
-    );
+  test("a built-in locale: the index, then the locale's first file, each with its integrity", async () => {
+    const calls = serve({ ...index, [builtInUrl("de-DE")]: translation("de-DE") });
+    const { strings: s, problems } = await load(["de-AT"]);
     assert.deepEqual(problems, []);
-    assert.equal(s.locale, "de-DE");
-    assert.equal(s.format, "de-AT");
-    assert.equal(s.t("list.title"), "Ihre Belege");
-    assert.equal(s.t("detail.back"), translation("de-DE")["detail.back"]);
-    const builtIn = calls.find((c) => c.url === builtInUrl("de-DE"));
-    assert.equal(builtIn.init.integrity, "sha384-de-DE");
+    assert.deepEqual([s.locale, s.format, s.dir], ["de-DE", "de-AT", "ltr"]);
+    assert.equal(s.t("list.title"), translation("de-DE")["list.title"]);
+    assert.deepEqual(calls.map((c) => [c.url, c.init.integrity]), [[indexUrl, "sha384-index"], [builtInUrl("de-DE"), "sha256-de-DE"]]);
     assert.ok(calls.every((c) => c.init.credentials === "omit"));
   });
 
-  test("a relative translations address is resolved against the page", async () => {
-    const calls = serve({ [builtInUrl("fr-FR")]: translation("fr-FR"), "https://shop.example.com/i18n/fr-FR.json": {} });
-    const { problems } = await loadStrings({ wanted: ["fr"], fallback: "en-US", translations: "/i18n/{locale}.json" }, () => {});
-    assert.deepEqual(problems, []);
-    assert.ok(calls.some((c) => c.url === "https://shop.example.com/i18n/fr-FR.json"));
+  test("US English needs no file at all", async () => {
+    const calls = serve({});
+    for (const wanted of [["en-US"], ["en"], []]) {
+      const { strings: s, problems } = await load(wanted);
+      assert.deepEqual([problems, s.locale], [[], "en-US"]);
+    }
+    assert.deepEqual(calls, []);
   });
 
-  test("English needs no file; an unloadable site file is a problem and built-in strings stay", async () => {
-    for (const [i, body] of ["<html>oops</html>", [1, 2], new TypeError("Failed to fetch"), undefined, 404].entries()) {
+  test("formats always follow the wanted tag, even when the strings are English", async () => {
+    serve(index);
+    const { strings: s } = await load(["sr-RS"]);
+    assert.deepEqual([s.locale, s.format], ["en-US", "sr-RS"]);
+    assert.equal(s.amount(34040, "usd"), "340,40\u00a0US$");
+    const british = (await load(["en-GB"])).strings;
+    assert.equal(british.date(Date.UTC(2026, 9, 22, 12) / 1000), "22 Oct 2026");
+  });
+
+  test("de_DE is read as de-DE, with a debug warning", async () => {
+    serve({ ...index, [builtInUrl("de-DE")]: translation("de-DE") });
+    const said = [];
+    const { strings: s, problems } = await load(["de_DE"], {}, (m) => said.push(m));
+    assert.deepEqual([problems, s.locale, s.format], [[], "de-DE", "de-DE"]);
+    assert.deepEqual(said, ["locale de_DE read as de-DE"]);
+  });
+
+  test("the site's file is tried for the wanted tag, then its language, then the built-in locale", async () => {
+    const site = "https://shop.example.com/i18n/{locale}.json";
+    const at = (tag) => site.replace("{locale}", tag);
+    const calls = serve({ ...index, [builtInUrl("pt-BR")]: translation("pt-BR"), [at("pt-BR")]: { "list.title": "Suas faturas" } });
+    const said = [];
+    const { strings: s, problems } = await load(["pt"], { translations: site }, (m) => said.push(m));
+    assert.deepEqual(problems, [], "a site that does not add a language is no problem");
+    assert.deepEqual(calls.filter((c) => c.url.startsWith("https://shop")).map((c) => c.url), [at("pt"), at("pt-BR")]);
+    assert.deepEqual([s.locale, s.t("list.title"), s.t("list.more")], ["pt-BR", "Suas faturas", translation("pt-BR")["list.more"]]);
+    assert.ok(said.some((m) => m.includes("404")));
+  });
+
+  test("a site adds a language that is not built in: its own file, English per missing key", async () => {
+    const site = "/i18n/{locale}.json";
+    const catalan = { "list.title": "Factures", "status.paid": "Pagada" };
+    const calls = serve({ ...index, "https://shop.example.com/i18n/ca.json": catalan });
+    const { strings: s, problems } = await load(["ca-ES"], { translations: site });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(calls.map((c) => c.url).filter((u) => u.includes("shop")), ["https://shop.example.com/i18n/ca-ES.json", "https://shop.example.com/i18n/ca.json"]);
+    assert.deepEqual([s.locale, s.format, s.t("list.title"), s.t("list.more")], ["ca", "ca-ES", "Factures", EN["list.more"]]);
+  });
+
+  test("a site's right-to-left language sets dir and isolates what it fills in", async () => {
+    serve({ ...index, "https://shop.example.com/fa-IR.json": { "detail.title": "فاکتور {number}" } });
+    const { strings: s } = await load(["fa-IR"], { translations: "/{locale}.json" });
+    assert.deepEqual([s.locale, s.dir], ["fa-IR", "rtl"]);
+    assert.equal(s.t("detail.title", { number: "INV-0042" }), "فاکتور \u2068INV-0042\u2069");
+  });
+
+  test("an unloadable site file is a problem, and the built-in strings stay", async () => {
+    for (const [i, body] of ["<html>oops</html>", [1, 2], new TypeError("Failed to fetch"), 500].entries()) {
       const url = `https://example.com/broken${i}/en-US.json`;
-      const calls = serve(body === undefined ? {} : { [url]: body });
-      const { strings: s, problems } = await loadStrings(
-        { wanted: ["en-US"], fallback: "en-US", translations: url },
-        () => {},
-      );
-      assert.deepEqual(calls.map((c) => c.url), [url]);
+      serve({ [url]: body });
+      const { strings: s, problems } = await load(["en-US"], { translations: url });
       assert.equal(problems.length, 1, String(body));
       assert.equal(s.t("list.title"), EN["list.title"]);
     }
   });
 
-  test("an unreachable built-in file gives English and reports each missing key in debug mode", async () => {
-    serve({ [builtInUrl("es-ES")]: new TypeError("Failed to fetch") });
+  test("an unreachable index or built-in file gives English, reported, and is fetched again next time", async () => {
+    serve({ [indexUrl]: new TypeError("Failed to fetch") });
+    let got = await load(["es-ES"]);
+    assert.deepEqual([got.problems.length, got.strings.locale, got.strings.t("list.title")], [1, "en-US", EN["list.title"]]);
+    serve({ ...index, [builtInUrl("es-ES")]: new TypeError("Failed to fetch") });
     const reported = [];
-    const { strings: s, problems } = await loadStrings({ wanted: ["es-ES"], fallback: "en-US" }, (m) => reported.push(m));
-    assert.equal(problems.length, 1);
-    assert.equal(s.t("list.title"), EN["list.title"]);
-    assert.equal(reported.length, 1);
+    got = await load(["es-ES"], {}, (m) => reported.push(m));
+    assert.deepEqual([got.problems.length, got.strings.t("list.title")], [1, EN["list.title"]]);
     assert.match(reported[0], /"list\.title" in es-ES/);
-
-    // A failed file is fetched again on the next load (the portal's retry).
-    serve({ [builtInUrl("es-ES")]: translation("es-ES") });
-    const again = await loadStrings({ wanted: ["es-ES"], fallback: "en-US" }, () => {});
-    assert.deepEqual(again.problems, []);
-    assert.equal(again.strings.t("list.title"), translation("es-ES")["list.title"]);
+    serve({ ...index, [builtInUrl("es-ES")]: translation("es-ES") });
+    got = await load(["es-ES"]);
+    assert.deepEqual(got.problems, []);
+    assert.equal(got.strings.t("list.title"), translation("es-ES")["list.title"]);
   });
 
-  test("several portals share one download of a built-in file", async () => {
-    const calls = serve({ [builtInUrl("ja-JP")]: translation("ja-JP") });
-    const options = { wanted: ["ja-JP"], fallback: "en-US" };
-    const loaded = await Promise.all([loadStrings(options, () => {}), loadStrings(options, () => {})]);
-    await loadStrings(options, () => {});
-    assert.equal(calls.length, 1);
+  test("several portals share one download of each file", async () => {
+    const calls = serve({ ...index, [builtInUrl("ja-JP")]: translation("ja-JP") });
+    const loaded = await Promise.all([load(["ja-JP"]), load(["ja-JP"])]);
+    await load(["ja-JP"]);
+    assert.equal(calls.length, 2);
     assert.ok(loaded.every(({ strings: s }) => s.t("list.title") === translation("ja-JP")["list.title"]));
-  });
-
-  test("every built-in locale can be negotiated", () => {
-    for (const locale of BUILT_IN) assert.equal(negotiate([locale], "en-US").locale, locale);
   });
 });
