@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,8 @@ from .portal import TIMEOUT_MS, TRANSLATIONS, OpenTab, Tab, first, open_portal, 
 LOCALES = sorted(path.stem for path in TRANSLATIONS.glob("*.json"))
 RTL = {"ar-SA", "he-IL"}
 ENGLISH = "en-US"
+# The site's own translation files, served by the e2e stack's pages host.
+SITE_TRANSLATIONS = Path(__file__).parent / "pages" / "i18n"
 KEYS = set(json.loads((TRANSLATIONS / f"{ENGLISH}.json").read_text()))
 ISOLATE = "\u2068{}\u2069"  # FSI ... PDI around a value filled into a right-to-left sentence
 PHONE: dict[str, Any] = {
@@ -281,23 +284,35 @@ def date_in(tab: Tab, locale: str, seconds: int) -> str:
     return text
 
 
+def open_with_site_language(
+    open_tab: OpenTab, seeded: Stack, locale: str, lang: str, direction: str
+) -> tuple[Tab, dict[str, Any]]:
+    """The portal wanting `locale`, which only the site's file `<lang>.json` (tests/e2e/pages/
+    i18n/) translates: its root's lang and dir, the file's title and paid badge, English for
+    a key the file lacks (status.open). The tab and the `post_load` detail."""
+    tab = open_tab()
+    translations = f"{seeded.pages_url}/i18n/{{locale}}.json"
+    loaded = open_portal(
+        tab, seeded, email="jane@example.com", locale=locale, translations=translations
+    )
+    site = json.loads((SITE_TRANSLATIONS / f"{lang}.json").read_text("utf-8"))
+    portal = tab.portal()
+    root = portal.locator("[part=portal]")
+    expect(root).to_have_attribute("lang", lang)
+    expect(root).to_have_attribute("dir", direction)
+    expect(portal.get_by_role("heading", name=site["list.title"], exact=True)).to_be_attached()
+    expect(portal.locator("[part~=badge-paid]").first).to_have_text(site["status.paid"])
+    expect(portal.locator("[part~=badge-open]").first).to_have_text(t(ENGLISH, "status.open"))
+    return tab, loaded
+
+
 def test_a_language_only_the_site_has_is_shown_with_its_formats(
     open_tab: OpenTab, seeded: Stack
 ) -> None:
     """Catalan is not built in: the site's ca.json (a few keys), English for the rest, dates as
     Catalan writes them; ca-ES is asked for, so ca-ES.json is tried first (a 404, no problem)."""
-    tab = open_tab()
-    translations = f"{seeded.pages_url}/i18n/{{locale}}.json"
-    loaded = open_portal(
-        tab, seeded, email="jane@example.com", locale="ca-ES", translations=translations
-    )
+    tab, loaded = open_with_site_language(open_tab, seeded, "ca-ES", "ca", "ltr")
     portal = tab.portal()
-    root = portal.locator("[part=portal]")
-    expect(root).to_have_attribute("lang", "ca")
-    expect(root).to_have_attribute("dir", "ltr")
-    expect(portal.get_by_role("heading", name="Les vostres factures", exact=True)).to_be_attached()
-    expect(portal.locator("[part~=badge-paid]").first).to_have_text("Pagada")
-    expect(portal.locator("[part~=badge-open]").first).to_have_text(t(ENGLISH, "status.open"))
     expect(portal.locator("[part~=more-button]")).to_have_text(t(ENGLISH, "list.more"))
     expect(portal.get_by_role("alert")).to_have_count(0)
 
@@ -318,18 +333,8 @@ def test_a_right_to_left_language_only_the_site_has_is_right_to_left(
     open_tab: OpenTab, seeded: Stack
 ) -> None:
     """Persian, not built in: the site's fa-IR.json with two keys turns the portal around."""
-    tab = open_tab()
-    translations = f"{seeded.pages_url}/i18n/{{locale}}.json"
-    loaded = open_portal(
-        tab, seeded, email="jane@example.com", locale="fa-IR", translations=translations
-    )
+    tab, loaded = open_with_site_language(open_tab, seeded, "fa-IR", "fa-IR", "rtl")
     portal = tab.portal()
-    root = portal.locator("[part=portal]")
-    expect(root).to_have_attribute("lang", "fa-IR")
-    expect(root).to_have_attribute("dir", "rtl")
-    expect(portal.get_by_role("heading", name="صورت‌حساب‌ها", exact=True)).to_be_attached()
-    expect(portal.locator("[part~=badge-paid]").first).to_have_text("پرداخت‌شده")
-    expect(portal.locator("[part~=badge-open]").first).to_have_text(t(ENGLISH, "status.open"))
     invoice = first(loaded["response"]["invoices"], status="open", past_due=False)
     row = row_for(portal, invoice)
     expect(row).to_contain_text(date_in(tab, "fa-IR", invoice["created"]))

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from tools.stack import Stack
 
@@ -58,6 +58,17 @@ def themed(open_tab: OpenTab, device: str, color_scheme: str) -> tuple[Tab, str]
     return tab, "dark-page.html" if color_scheme == "dark" else "plain.html"
 
 
+def fits(tab: Tab, device: str, what: str = "the portal makes") -> None:
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[device]["width"], f"{what} the page scroll sideways"
+
+
+def shoot(portal: Locator, path: Path) -> None:
+    """The portal's picture at `path`, a PNG."""
+    portal.screenshot(path=str(path), animations="disabled")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 @pytest.fixture(scope="module")
 def seeded(stack: Stack) -> Stack:
     stack.reset()
@@ -75,30 +86,25 @@ def test_screenshots_of_list_and_detail(
     expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
     box = portal.bounding_box()
     assert box is not None and box["width"] <= VIEWPORTS[device]["width"]
-    width = tab.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
+    fits(tab, device)
 
-    list_shot = screenshots / f"list-{device}-{color_scheme}.png"
-    portal.screenshot(path=str(list_shot), animations="disabled")
+    shoot(portal, screenshots / f"list-{device}-{color_scheme}.png")
 
     invoice = first(loaded["response"]["invoices"], status="open")
     row_for(portal, invoice).click()
     tab.wait_for_event("invoice_opened")
-    detail_shot = screenshots / f"detail-{device}-{color_scheme}.png"
-    portal.screenshot(path=str(detail_shot), animations="disabled")
+    shoot(portal, screenshots / f"detail-{device}-{color_scheme}.png")
 
     # The confirm step: Pay names the card and the amount; nothing is charged without a confirm.
     portal.get_by_role("button", name=pattern("en-US", "action.pay")).click()
     expect(portal.locator("[part=confirm]")).to_be_visible()
-    confirm_shot = screenshots / f"confirm-{device}-{color_scheme}.png"
-    portal.screenshot(path=str(confirm_shot), animations="disabled")
+    shoot(portal, screenshots / f"confirm-{device}-{color_scheme}.png")
 
     # An invoice in full: bill-to, twelve lines, taxes and named discounts.
     loaded = open_portal(tab, seeded, page, email="detail@example.com")
     row_for(portal, first(loaded["response"]["invoices"], status="open")).click()
     tab.wait_for_event("invoice_opened")
-    invoice_shot = screenshots / f"invoice-{device}-{color_scheme}.png"
-    portal.screenshot(path=str(invoice_shot), animations="disabled")
+    shoot(portal, screenshots / f"invoice-{device}-{color_scheme}.png")
 
     # A declined card: the reason, the card tried, and the two ways on.
     loaded = open_portal(tab, seeded, page, email="decline@example.com")
@@ -106,11 +112,7 @@ def test_screenshots_of_list_and_detail(
     tab.wait_for_event("invoice_opened")
     pay_and_confirm(portal)
     expect(portal.get_by_role("alert")).to_be_visible()
-    decline_shot = screenshots / f"decline-{device}-{color_scheme}.png"
-    portal.screenshot(path=str(decline_shot), animations="disabled")
-
-    for shot in (list_shot, detail_shot, confirm_shot, invoice_shot, decline_shot):
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    shoot(portal, screenshots / f"decline-{device}-{color_scheme}.png")
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -126,10 +128,8 @@ def test_screenshots_of_the_account_and_a_credited_invoice(
         portal = tab.portal()
         expect(portal.locator("[part=account]")).to_be_visible()
         expect(portal.locator("[part=offer]")).to_be_visible()
-        width = tab.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
-        account_shot = screenshots / f"account-{device}-{color_scheme}.png"
-        portal.screenshot(path=str(account_shot), animations="disabled")
+        fits(tab, device)
+        shoot(portal, screenshots / f"account-{device}-{color_scheme}.png")
 
         # A paid invoice: its receipt beside the PDF, and the credit note issued against it.
         workshop = first(loaded["response"]["invoices"], description="Onboarding workshop")
@@ -137,11 +137,7 @@ def test_screenshots_of_the_account_and_a_credited_invoice(
         tab.wait_for_event("invoice_opened")
         expect(portal.locator("[part=credit-notes]")).to_be_visible()
         expect(portal.locator("[part~=receipt-button]")).to_be_visible()
-        credit_shot = screenshots / f"credit-{device}-{color_scheme}.png"
-        portal.screenshot(path=str(credit_shot), animations="disabled")
-
-    for shot in (account_shot, credit_shot):
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        shoot(portal, screenshots / f"credit-{device}-{color_scheme}.png")
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -160,8 +156,7 @@ def test_screenshots_of_filters_downloads_and_billing_details(
         portal.get_by_role("button", name=t("en-US", "filters.apply")).click()
         tab.wait_for_event("list_filtered")
         expect(rows(portal).first).to_contain_text(t("en-US", "status.paid"))
-        filters_shot = screenshots / f"filters-{device}-{color_scheme}.png"
-        portal.screenshot(path=str(filters_shot), animations="disabled")
+        shoot(portal, screenshots / f"filters-{device}-{color_scheme}.png")
 
         tool(portal, "export.toggle").click()
         panel = portal.locator("[part=export]")
@@ -171,8 +166,7 @@ def test_screenshots_of_filters_downloads_and_billing_details(
         with tab.page.expect_download():
             panel.get_by_role("button", name=t("en-US", "export.csv")).click()
         expect(panel.get_by_role("status")).to_contain_text(".csv")
-        export_shot = screenshots / f"export-{device}-{color_scheme}.png"
-        portal.screenshot(path=str(export_shot), animations="disabled")
+        shoot(portal, screenshots / f"export-{device}-{color_scheme}.png")
 
         tool(portal, "billing.toggle").click()
         panel = portal.locator("[part=billing-details]")
@@ -181,14 +175,9 @@ def test_screenshots_of_filters_downloads_and_billing_details(
         panel.get_by_label(t("en-US", "billing.tax_value")).fill("DE12")
         panel.get_by_role("button", name=t("en-US", "billing.save")).click()
         expect(panel.get_by_text(t("en-US", "billing.tax_id_invalid"))).to_be_visible()
-        billing_shot = screenshots / f"billing-{device}-{color_scheme}.png"
-        portal.screenshot(path=str(billing_shot), animations="disabled")
+        shoot(portal, screenshots / f"billing-{device}-{color_scheme}.png")
 
-        width = tab.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[device]["width"], "the tools make the page scroll sideways"
-
-    for shot in (filters_shot, export_shot, billing_shot):
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        fits(tab, device, "the tools make")
 
 
 # The list and an open invoice in other languages: right to left, Japanese, German's long
@@ -214,17 +203,11 @@ def test_screenshots_of_list_and_detail_in_other_locales(
     expect(rows(portal)).to_have_count(len(loaded["response"]["invoices"]))
     expect(portal.locator("[part=account]")).to_be_visible()
     expect(portal.locator("[part~=badge-paid]").first).to_have_text(t(locale, "status.paid"))
-    width = tab.page.evaluate("document.documentElement.scrollWidth")
-    assert width <= VIEWPORTS[device]["width"], "the portal makes the page scroll sideways"
-    list_shot = screenshots / f"locale-{locale}-list-{device}-light.png"
-    portal.screenshot(path=str(list_shot), animations="disabled")
+    fits(tab, device)
+    shoot(portal, screenshots / f"locale-{locale}-list-{device}-light.png")
 
     row_for(portal, first(loaded["response"]["invoices"], status="open")).click()
     tab.wait_for_event("invoice_opened")
     expect(portal.locator("[part=totals]")).to_be_visible()
     expect(portal.locator("[part~=pdf-button]")).to_have_text(t(locale, "action.pdf"))
-    detail_shot = screenshots / f"locale-{locale}-detail-{device}-light.png"
-    portal.screenshot(path=str(detail_shot), animations="disabled")
-
-    for shot in (list_shot, detail_shot):
-        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    shoot(portal, screenshots / f"locale-{locale}-detail-{device}-light.png")
